@@ -1,0 +1,203 @@
+"""SpiffWorkflow configuration: safe XML intake, parsing, state serialization, clock hook.
+
+Everything that touches SpiffWorkflow's internals lives here, so an upgrade has one place to look.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+from .clock import Clock
+from .errors import DeploymentError
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+_XML_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True
+)
+
+
+def read_xml(content: bytes, filename: str) -> etree._Element:
+    """Parse uploaded XML refusing DTDs and entities (XXE, billion laughs) and oversized files."""
+    if len(content) > MAX_FILE_BYTES:
+        raise DeploymentError(
+            f"{filename}: file too large ({len(content)} bytes, limit {MAX_FILE_BYTES})",
+            field=filename,
+        )
+    # A DOCTYPE is never needed in BPMN or DMN; refusing it outright closes every entity trick.
+    if b"<!doctype" in content.lower():
+        raise DeploymentError(f"{filename}: DOCTYPE declarations are not allowed", field=filename)
+    try:
+        root = etree.fromstring(content, _XML_PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise DeploymentError(f"{filename}: malformed XML: {exc}", field=filename) from exc
+    if root.getroottree().docinfo.doctype:
+        raise DeploymentError(f"{filename}: DOCTYPE declarations are not allowed", field=filename)
+    return root
+
+
+@dataclass(frozen=True)
+class ParsedProcess:
+    process_id: str
+    name: str | None
+    spec: dict[str, Any]  # serialized spec + subprocess specs, stored once per version
+    message_starts: dict[str, str]  # message name -> start event id
+    checksum: str
+
+
+def checksum(files: Mapping[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name] + b"\0")
+    return digest.hexdigest()
+
+
+def parse_process(process_id: str, files: Mapping[str, bytes]) -> ParsedProcess:
+    """Parse and XSD-validate BPMN and DMN files and extract one process's executable spec."""
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    try:
+        for filename, content in sorted(files.items()):
+            if filename.endswith(".bpmn"):
+                parser.add_bpmn_xml(read_xml(content, filename), filename=filename)
+            elif filename.endswith(".dmn"):
+                parser.add_dmn_xml(read_xml(content, filename), filename=filename)
+        if process_id not in parser.get_process_ids():
+            raise DeploymentError(
+                f"no executable process {process_id!r} in the files "
+                f"(found: {', '.join(sorted(parser.get_process_ids())) or 'none'})",
+                field="process_id",
+            )
+        spec = parser.get_spec(process_id)
+        subprocess_specs = parser.get_subprocess_specs(process_id)
+        # Build one workflow so every expression-free structural problem surfaces now.
+        BpmnWorkflow(spec, subprocess_specs)
+    except ValidationException as exc:
+        raise DeploymentError(f"invalid process: {exc}") from exc
+    except SpiffWorkflowException as exc:
+        raise DeploymentError(f"invalid process: {exc}") from exc
+    message_starts = {
+        task_spec.event_definition.name: task_spec.bpmn_id
+        for task_spec in spec.task_specs.values()
+        if isinstance(task_spec, StartEvent)
+        and isinstance(getattr(task_spec, "event_definition", None), MessageEventDefinition)
+    }
+    return ParsedProcess(
+        process_id=process_id,
+        name=spec.description,
+        spec=SERIALIZER.specs_to_dict(spec, subprocess_specs),
+        message_starts=message_starts,
+        checksum=checksum(files),
+    )
+
+
+class _StateConverter(BpmnWorkflowConverter):
+    """Serializes a workflow without its spec; the spec is stored once per version."""
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct: dict[str, Any], spec: Any = None, subprocess_specs: Any = None):
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], _uuid, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(_uuid(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _uuid(value: str):
+    from uuid import UUID
+
+    return UUID(value)
+
+
+class StateSerializer:
+    """JSON state of instances (no spec) and of specs, with restored specs cached per version."""
+
+    def __init__(self) -> None:
+        config = dict(SPIFF_CONFIG)
+        config[BpmnWorkflow] = _StateConverter
+        self._serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
+        self._registry = self._serializer.registry
+        self._converter = _StateConverter(BpmnWorkflow, self._registry)
+        self._specs: dict[int, tuple[Any, Any]] = {}
+
+    def specs_to_dict(self, spec: Any, subprocess_specs: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "spec": self._registry.convert(spec),
+            "subprocess_specs": self._converter.mapping_to_dict(subprocess_specs),
+        }
+
+    def specs(self, version_id: int, stored: dict[str, Any]) -> tuple[Any, Any]:
+        """Restored spec objects for a version; versions are immutable, so this is cached."""
+        cached = self._specs.get(version_id)
+        if cached is None:
+            spec = self._registry.restore(stored["spec"])
+            subs = self._converter.mapping_from_dict(stored["subprocess_specs"])
+            cached = self._specs[version_id] = (spec, subs)
+        return cached
+
+    def dumps(self, workflow: BpmnWorkflow) -> str:
+        return json.dumps(self._converter.to_dict(workflow), separators=(",", ":"))
+
+    def loads(self, state: str, specs: tuple[Any, Any]) -> BpmnWorkflow:
+        dct = json.loads(state)
+        return self._converter.from_dict(dct, spec=specs[0], subprocess_specs=specs[1])
+
+    def to_json_safe(self, data: Any) -> Any:
+        """Task data as plain JSON values (datetimes and UUIDs in the serializer's typed form)."""
+        return self._registry.convert(data)
+
+
+SERIALIZER = StateSerializer()
+
+
+# SpiffWorkflow compares timers with `datetime.now(timezone.utc)` read from its timer module and
+# has no clock hook. Its module-level `datetime` is replaced once with a subclass whose now()
+# reads the clock of the step in progress (a context variable), else the real time.
+_current_clock: contextvars.ContextVar[Clock | None] = contextvars.ContextVar(
+    "concerto_clock", default=None
+)
+
+
+class _ClockDatetime(datetime):
+    @classmethod
+    def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
+        clock = _current_clock.get()
+        moment = clock.now() if clock is not None else datetime.now(UTC)
+        return moment.astimezone(tz) if tz is not None else moment
+
+
+spiff_timer.datetime = _ClockDatetime
+
+
+@contextlib.contextmanager
+def clock_scope(clock: Clock) -> Iterator[None]:
+    token = _current_clock.set(clock)
+    try:
+        yield
+    finally:
+        _current_clock.reset(token)

@@ -1,0 +1,71 @@
+"""CommandExecutor: the only place where transactions begin, commit and roll back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine as SqlEngine
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from .errors import ConflictError
+
+T = TypeVar("T")
+
+
+class CommandExecutor:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def execute(self, command: Callable[[Session], T]) -> T:
+        """Run one command in one transaction: commit if it returns, roll back if it raises."""
+        try:
+            with self._sessions.begin() as session:
+                return command(session)
+        except StaleDataError as exc:
+            raise ConflictError("the instance changed concurrently; retry") from exc
+        except IntegrityError as exc:
+            raise ConflictError(f"concurrent change refused by the database: {exc.orig}") from exc
+        except DBAPIError as exc:
+            if _is_serialization_failure(exc):
+                raise ConflictError("concurrent change; retry") from exc
+            raise
+
+
+def _is_serialization_failure(exc: DBAPIError) -> bool:
+    code = getattr(exc.orig, "sqlstate", None)
+    return code in {"40001", "40P01"} or "database is locked" in str(exc.orig)
+
+
+def make_sql_engine(database_url: str) -> SqlEngine:
+    from sqlalchemy import create_engine
+
+    url = database_url
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def _configure_sqlite(engine: SqlEngine) -> None:
+    # pysqlite's own transaction handling defers BEGIN; writers must take the lock up front
+    # (BEGIN IMMEDIATE) so two steps on one instance serialize instead of failing late.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):  # type: ignore[no-untyped-def]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,49 @@
+"""Engine: the facade other packages use. It builds the services and nothing more."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import sessionmaker
+
+from .clock import Clock, SystemClock
+from .commands import CommandExecutor, make_sql_engine
+from .history import HistoryService
+from .management import ManagementService
+from .messages import MessageService
+from .repository import RepositoryService
+from .runtime import RuntimeService
+from .scripting import Service
+from .steps import Runner
+from .tasks import TaskService
+from .timers import TimerService
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    database_url: str
+    clock: Clock = field(default_factory=SystemClock)
+    services: Mapping[str, Service] = field(default_factory=dict)
+    script_time_limit: float = 1.0
+
+
+class Engine:
+    """The only object other packages import from the engine (with its config and errors)."""
+
+    def __init__(self, config: EngineConfig) -> None:
+        self.config = config
+        self.clock = config.clock
+        self._sql = make_sql_engine(config.database_url)
+        executor = CommandExecutor(sessionmaker(self._sql, expire_on_commit=False))
+        runner = Runner(config.clock, dict(config.services), config.script_time_limit)
+        self.repository = RepositoryService(executor, config.clock)
+        self.runtime = RuntimeService(executor, runner)
+        self.tasks = TaskService(executor, runner)
+        self.messages = MessageService(executor, runner)
+        self.timers = TimerService(executor, runner, config.clock)
+        self.history = HistoryService(executor)
+        self.management = ManagementService(self._sql)
+
+    def close(self) -> None:
+        self._sql.dispose()

@@ -1,0 +1,311 @@
+"""One instance loaded for one step: what SpiffWorkflow does, seen as engine facts.
+
+An Execution runs the workflow to its wait states and reports what the indexes need (open user
+tasks, waiting timers, message subscriptions, thrown messages) without knowing about storage.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.message import (
+    MessageEventDefinition as BaseMessageEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from .bpmn import SERIALIZER, clock_scope
+from .clock import Clock
+from .dates import parse_datetime
+from .errors import ConflictError, EngineError, ProcessError
+from .scripting import Effect, ScriptEngine, Service, StepIdentity
+
+RUNNING, COMPLETED, CANCELLED = "running", "completed", "cancelled"
+
+
+def correlation_key(values: Mapping[str, Any]) -> str:
+    """Canonical text of correlation values, so SQL can match them by equality."""
+    return json.dumps(dict(values), sort_keys=True, separators=(",", ":"), default=str)
+
+
+@dataclass(frozen=True)
+class OpenUserTask:
+    id: str
+    element_id: str
+    name: str | None
+    lane: str | None
+    form_key: str | None
+    assignee: str | None
+    due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    task_id: str
+    element_id: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class WaitingMessage:
+    task_id: str
+    element_id: str
+    name: str
+    correlation: str
+
+
+@dataclass(frozen=True)
+class ThrownMessage:
+    name: str
+    payload: Any
+    correlation: str
+
+
+class Execution:
+    def __init__(
+        self,
+        identity: StepIdentity,
+        workflow: BpmnWorkflow,
+        clock: Clock,
+        services: Mapping[str, Service],
+        time_limit: float,
+    ) -> None:
+        self.identity = identity
+        self.workflow = workflow
+        self.clock = clock
+        self.effects: list[Effect] = []
+        # The script engine is not part of the serialized state: attach it after every load.
+        workflow.script_engine = ScriptEngine(clock, services, identity, self.effects, time_limit)
+        self.thrown: list[ThrownMessage] = []
+        self.cancelled = False
+
+    @property
+    def instance_id(self) -> str:
+        return self.identity.instance_id
+
+    # --- commands -----------------------------------------------------------------------
+
+    def start(self, variables: Mapping[str, Any]) -> None:
+        self.workflow.task_tree.data.update(variables)
+        self.run()
+
+    def run(self) -> None:
+        """Bring the instance up to the clock: fire due timers, run until every token waits."""
+        with self._guard():
+            self.workflow.refresh_timers()
+            self.workflow.do_engine_steps()
+            self._collect_thrown()
+
+    def complete_user_task(self, task_id: str, data: Mapping[str, Any]) -> str:
+        """Complete one open user task and run on; returns the completed element id."""
+        self.run()  # a deadline due before this moment cancels the task first
+        task = self._find_task(task_id)
+        if task is None or task.state != TaskState.READY or not task.task_spec.manual:
+            raise ConflictError(f"task {task_id} is no longer open")
+        with self._guard():
+            task.set_data(**dict(data))
+            task.run()
+        self.run()
+        return task.task_spec.bpmn_id or task.task_spec.name
+
+    def deliver(
+        self, name: str, payload: Any, variables: Mapping[str, Any] | None = None
+    ) -> None:
+        """Deliver a message this instance waits for (matched by the caller)."""
+        self.run()
+        if variables:
+            self.set_variables(variables)
+        # Correlation was decided by the subscription index; SpiffWorkflow's own check would
+        # compare against keys it accumulates per instance, so it is cleared before delivery.
+        for workflow in (self.workflow, *self.workflow.subprocesses.values()):
+            workflow.correlations = {}
+        event = BpmnEvent(MessageEventDefinition(name), payload, {})
+        with self._guard():
+            try:
+                self.workflow.send_event(event)
+            except WorkflowException as exc:
+                raise ConflictError(f"instance is not waiting for message {name!r}") from exc
+        self.run()
+
+    def set_variables(self, variables: Mapping[str, Any]) -> None:
+        """Set variables on every unfinished token; date timers follow the variables they read."""
+        for task in self.workflow.get_tasks(state=TaskState.NOT_FINISHED_MASK):
+            task.data.update(variables)
+            if isinstance(_timer_of(task), TimeDateEventDefinition):
+                task.internal_data.pop("event_value", None)
+        self.run()
+
+    def cancel(self) -> None:
+        self.workflow.cancel()
+        self.cancelled = True
+
+    # --- what the indexes need ---------------------------------------------------------------
+
+    @property
+    def status(self) -> str:
+        if self.cancelled:
+            return CANCELLED
+        return COMPLETED if self.workflow.is_completed() else RUNNING
+
+    def variables(self) -> dict[str, Any]:
+        """The instance's current data: what its live tokens carry, or its final data."""
+        if self.workflow.is_completed():
+            data = dict(self.workflow.data)
+            if self.workflow.last_task is not None:
+                data.update(self.workflow.last_task.data)
+        else:
+            data = {}
+            live = self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
+            for task in sorted(live, key=lambda t: t.last_state_change):
+                data.update(task.data)
+        return SERIALIZER.to_json_safe(data)
+
+    def open_user_tasks(self) -> list[OpenUserTask]:
+        if self.status != RUNNING:
+            return []
+        deadlines = self._interrupting_deadlines()
+        tasks = []
+        for task in self.workflow.get_tasks(state=TaskState.READY, manual=True):
+            spec = task.task_spec
+            props = getattr(spec, "extensions", {}).get("properties", {})
+            assignee = self._evaluate(task, props.get("assignee"))
+            due = self._evaluate(task, props.get("dueDate"))
+            tasks.append(
+                OpenUserTask(
+                    id=str(task.id),
+                    element_id=spec.bpmn_id or spec.name,
+                    name=spec.bpmn_name,
+                    lane=spec.lane,
+                    form_key=props.get("formKey"),
+                    assignee=str(assignee) if assignee else None,
+                    due_at=parse_datetime(due) if due else deadlines.get(task.id),
+                )
+            )
+        return tasks
+
+    def waiting_timers(self) -> list[WaitingTimer]:
+        if self.status != RUNNING:
+            return []
+        timers = []
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            event = _timer_of(task)
+            if event is None:
+                continue
+            value = event.details(task).value
+            if value is None:
+                continue
+            timers.append(
+                WaitingTimer(str(task.id), task.task_spec.bpmn_id, parse_datetime(value))
+            )
+        return timers
+
+    def waiting_messages(self) -> list[WaitingMessage]:
+        if self.status != RUNNING:
+            return []
+        waiting = []
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            event = getattr(task.task_spec, "event_definition", None)
+            if not isinstance(event, BaseMessageEventDefinition):
+                continue
+            values = {
+                prop.name: self._evaluate(task, prop.retrieval_expression)
+                for prop in getattr(event, "process_correlations", [])
+            }
+            waiting.append(
+                WaitingMessage(
+                    str(task.id), task.task_spec.bpmn_id, event.name, correlation_key(values)
+                )
+            )
+        return waiting
+
+    def take_thrown(self) -> list[ThrownMessage]:
+        thrown, self.thrown = self.thrown, []
+        return thrown
+
+    # --- internals -------------------------------------------------------------------------
+
+    def _collect_thrown(self) -> None:
+        for event in self.workflow.get_events():
+            definition = event.event_definition
+            if not isinstance(definition, BaseMessageEventDefinition):
+                continue
+            flat: dict[str, Any] = {}
+            for values in (event.correlations or {}).values():
+                flat.update(values)
+            self.thrown.append(ThrownMessage(definition.name, event.payload, correlation_key(flat)))
+
+    def _find_task(self, task_id: str) -> Any:
+        try:
+            return self.workflow.get_task_from_id(UUID(task_id))
+        except (ValueError, TaskNotFoundException):
+            return None
+
+    def _interrupting_deadlines(self) -> dict[UUID, datetime]:
+        """A user task's due time is its earliest interrupting boundary timer."""
+        deadlines: dict[UUID, datetime] = {}
+        for timer in self.waiting_timers():
+            task = self.workflow.get_task_from_id(UUID(timer.task_id))
+            if not getattr(task.task_spec, "cancel_activity", False) or task.parent is None:
+                continue
+            for sibling in task.parent.children:
+                if sibling.id != task.id:
+                    known = deadlines.get(sibling.id)
+                    deadlines[sibling.id] = min(known, timer.due_at) if known else timer.due_at
+        return deadlines
+
+    def _evaluate(self, task: Any, expression: str | None) -> Any:
+        if not expression:
+            return None
+        with self._guard():
+            return self.workflow.script_engine.environment.evaluate(expression, task.data)
+
+    def _guard(self) -> _StepGuard:
+        return _StepGuard(self.clock)
+
+
+class _StepGuard:
+    """Runs workflow code on the engine clock and turns its failures into engine errors."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._scope = clock_scope(clock)
+
+    def __enter__(self) -> None:
+        self._scope.__enter__()
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
+        self._scope.__exit__(exc_type, exc, tb)
+        if exc is None or isinstance(exc, EngineError):
+            return False
+        cause = _root_cause(exc)
+        if isinstance(cause, EngineError):
+            raise cause from exc
+        element = getattr(getattr(getattr(exc, "task", None), "task_spec", None), "bpmn_id", None)
+        raise ProcessError(str(exc), element_id=element) from exc
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    seen = exc
+    while True:
+        inner = getattr(seen, "exception", None) or seen.__cause__
+        if inner is None or inner is seen:
+            return seen
+        if isinstance(inner, EngineError):
+            return inner
+        seen = inner
+
+
+def _timer_of(task: Any) -> TimerEventDefinition | None:
+    event = getattr(task.task_spec, "event_definition", None)
+    return event if isinstance(event, TimerEventDefinition) else None
+

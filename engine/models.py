@@ -1,0 +1,82 @@
+"""Frozen values the engine's services return: never ORM records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ProcessVersion:
+    id: int
+    process_id: str
+    version: int
+    name: str | None
+    checksum: str
+    author: str
+    comment: str
+    deployed_at: datetime
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Instance:
+    id: str
+    process_id: str
+    version_id: int
+    business_key: str | None
+    status: str
+    variables: dict[str, Any]
+    started_at: datetime
+    updated_at: datetime
+    ended_at: datetime | None
+    revision: int
+
+
+@dataclass(frozen=True)
+class UserTask:
+    id: str
+    instance_id: str
+    process_id: str
+    business_key: str | None
+    element_id: str
+    name: str | None
+    lane: str | None
+    form_key: str | None
+    assignee: str | None
+    claimed_by: str | None
+    created_at: datetime
+    due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    id: int
+    instance_id: str
+    at: datetime
+    actor: str | None
+    action: str
+    element_id: str | None
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    id: int
+    instance_id: str | None
+    topic: str
+    kind: str | None
+    recipient: str | None
+    payload: dict[str, Any]
+    status: str
+    attempts: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class FiredTimer:
+    instance_id: str
+    element_id: str
+    due_at: datetime
+    error: str | None = None

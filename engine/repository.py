@@ -1,0 +1,110 @@
+"""RepositoryService: deploy BPMN/DMN/form files as immutable, numbered process versions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from sqlalchemy.orm import Session
+
+from .bpmn import parse_process
+from .clock import Clock
+from .commands import CommandExecutor
+from .errors import DeploymentError
+from .models import ProcessVersion
+from .storage.records import ProcessVersionRecord
+from .storage.stores import VersionStore
+
+ALLOWED_SUFFIXES = (".bpmn", ".dmn", ".json")
+
+
+class RepositoryService:
+    def __init__(self, executor: CommandExecutor, clock: Clock) -> None:
+        self._executor = executor
+        self._clock = clock
+
+    def deploy(
+        self,
+        process_id: str,
+        files: Mapping[str, bytes | str],
+        *,
+        author: str,
+        comment: str = "",
+    ) -> ProcessVersion:
+        """Validate the files and store them as the next version of `process_id`.
+
+        Deploying exactly the files of the latest version returns that version unchanged.
+        """
+        contents = {name: _bytes(name, content) for name, content in files.items()}
+        if not any(name.endswith(".bpmn") for name in contents):
+            raise DeploymentError("a deployment needs at least one .bpmn file", field="files")
+        parsed = parse_process(process_id, contents)  # raises before anything is stored
+
+        def command(session: Session) -> ProcessVersion:
+            store = VersionStore(session)
+            latest = store.find_latest(process_id)
+            if latest is not None and latest.checksum == parsed.checksum:
+                return to_model(latest)
+            record = store.add(
+                ProcessVersionRecord(
+                    process_id=process_id,
+                    version=store.next_number(process_id),
+                    name=parsed.name,
+                    checksum=parsed.checksum,
+                    author=author,
+                    comment=comment,
+                    deployed_at=self._clock.now(),
+                    files={name: content.decode() for name, content in contents.items()},
+                    spec=parsed.spec,
+                    message_starts=parsed.message_starts,
+                )
+            )
+            return to_model(record)
+
+        return self._executor.execute(command)
+
+    def get(self, version_id: int) -> ProcessVersion:
+        return self._executor.execute(lambda s: to_model(VersionStore(s).get(version_id)))
+
+    def latest(self, process_id: str) -> ProcessVersion:
+        return self._executor.execute(lambda s: to_model(VersionStore(s).latest(process_id)))
+
+    def list(self, process_id: str | None = None) -> list[ProcessVersion]:
+        return self._executor.execute(
+            lambda s: [to_model(r) for r in VersionStore(s).list(process_id)]
+        )
+
+    def files(self, version_id: int) -> dict[str, str]:
+        """The files of a version as deployed, for editing and download."""
+        return self._executor.execute(lambda s: dict(VersionStore(s).get(version_id).files))
+
+
+def _bytes(name: str, content: bytes | str) -> bytes:
+    if not name.endswith(ALLOWED_SUFFIXES) or "/" in name or "\\" in name:
+        raise DeploymentError(
+            f"{name}: only plain .bpmn, .dmn and .json file names are accepted", field=name
+        )
+    data = content.encode() if isinstance(content, str) else bytes(content)
+    try:
+        text = data.decode()
+        if name.endswith(".json"):
+            json.loads(text)
+    except UnicodeDecodeError as exc:
+        raise DeploymentError(f"{name}: not UTF-8 text", field=name) from exc
+    except json.JSONDecodeError as exc:
+        raise DeploymentError(f"{name}: invalid JSON: {exc}", field=name) from exc
+    return data
+
+
+def to_model(record: ProcessVersionRecord) -> ProcessVersion:
+    return ProcessVersion(
+        id=record.id,
+        process_id=record.process_id,
+        version=record.version,
+        name=record.name,
+        checksum=record.checksum,
+        author=record.author,
+        comment=record.comment,
+        deployed_at=record.deployed_at,
+        files=tuple(sorted(record.files)),
+    )

@@ -1,0 +1,161 @@
+"""RuntimeService: start, inspect, change and cancel process instances."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from .commands import CommandExecutor
+from .errors import ConflictError, InvalidInputError, NotFoundError
+from .execution import RUNNING
+from .models import Instance
+from .steps import Runner, Steps
+from .storage.records import InstanceRecord
+from .storage.stores import InstanceStore, VersionStore
+
+
+class RuntimeService:
+    def __init__(self, executor: CommandExecutor, runner: Runner) -> None:
+        self._executor = executor
+        self._runner = runner
+
+    def start(
+        self,
+        process_id: str,
+        *,
+        business_key: str | None = None,
+        variables: Mapping[str, Any] | None = None,
+        actor: str | None = None,
+        version_id: int | None = None,
+    ) -> Instance:
+        """Start an instance of the latest (or a given) version and run it to its wait states."""
+        _check_variables(variables or {})
+
+        def command(session: Session) -> Instance:
+            versions = VersionStore(session)
+            version = versions.get(version_id) if version_id else versions.latest(process_id)
+            steps = Steps(session, self._runner)
+            execution = steps.start(
+                version, business_key=business_key, variables=variables or {}, actor=actor
+            )
+            steps.save()
+            session.flush()
+            return to_model(InstanceStore(session).get(execution.instance_id))
+
+        return self._executor.execute(command)
+
+    def get(self, instance_id: str) -> Instance:
+        return self._executor.execute(lambda s: to_model(InstanceStore(s).get(instance_id)))
+
+    def set_variables(
+        self, instance_id: str, variables: Mapping[str, Any], *, actor: str | None = None
+    ) -> Instance:
+        """Change variables of a running instance; date timers reading them are rescheduled."""
+        _check_variables(variables)
+
+        def command(session: Session) -> Instance:
+            steps = Steps(session, self._runner)
+            execution = _running(steps, instance_id)
+            execution.set_variables(variables)
+            steps.record(execution, "variables_set", actor)
+            steps.save()
+            session.flush()
+            return to_model(InstanceStore(session).get(instance_id))
+
+        return self._executor.execute(command)
+
+    def cancel(self, instance_id: str, *, actor: str | None = None) -> Instance:
+        def command(session: Session) -> Instance:
+            steps = Steps(session, self._runner)
+            execution = _running(steps, instance_id)
+            execution.cancel()
+            steps.record(execution, "cancelled", actor)
+            steps.save()
+            session.flush()
+            return to_model(InstanceStore(session).get(instance_id))
+
+        return self._executor.execute(command)
+
+    def query(self) -> InstanceQuery:
+        return InstanceQuery(self._executor)
+
+
+class InstanceQuery:
+    """Fluent filter over instances, read from the instance table only."""
+
+    def __init__(self, executor: CommandExecutor) -> None:
+        self._executor = executor
+        self._filters: list[Any] = []
+
+    def process(self, process_id: str) -> InstanceQuery:
+        self._filters.append(InstanceRecord.process_id == process_id)
+        return self
+
+    def status(self, status: str) -> InstanceQuery:
+        self._filters.append(InstanceRecord.status == status)
+        return self
+
+    def business_key(self, key: str) -> InstanceQuery:
+        self._filters.append(InstanceRecord.business_key == key)
+        return self
+
+    def business_key_prefix(self, prefix: str) -> InstanceQuery:
+        self._filters.append(InstanceRecord.business_key.startswith(prefix, autoescape=True))
+        return self
+
+    def _select(self) -> Select[tuple[InstanceRecord]]:
+        return select(InstanceRecord).where(*self._filters)
+
+    def list(self) -> list[Instance]:
+        query = self._select().order_by(InstanceRecord.started_at, InstanceRecord.id)
+        return self._executor.execute(lambda s: [to_model(r) for r in s.scalars(query)])
+
+    def page(self, offset: int, limit: int) -> list[Instance]:
+        query = (
+            self._select()
+            .order_by(InstanceRecord.started_at, InstanceRecord.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return self._executor.execute(lambda s: [to_model(r) for r in s.scalars(query)])
+
+    def count(self) -> int:
+        query = select(func.count()).select_from(self._select().subquery())
+        return self._executor.execute(lambda s: int(s.scalar(query) or 0))
+
+    def one(self) -> Instance:
+        found = self.page(0, 2)
+        if len(found) != 1:
+            raise NotFoundError(f"expected one instance, found {len(found)}")
+        return found[0]
+
+
+def _running(steps: Steps, instance_id: str):  # type: ignore[no-untyped-def]
+    execution = steps.load(instance_id)
+    if execution.status != RUNNING:
+        raise ConflictError(f"instance {instance_id} is {execution.status}")
+    return execution
+
+
+def _check_variables(variables: Mapping[str, Any]) -> None:
+    for name in variables:
+        if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
+            raise InvalidInputError(f"invalid variable name {name!r}", field=name)
+
+
+def to_model(record: InstanceRecord) -> Instance:
+    return Instance(
+        id=record.id,
+        process_id=record.process_id,
+        version_id=record.version_id,
+        business_key=record.business_key,
+        status=record.status,
+        variables=dict(record.variables or {}),
+        started_at=record.started_at,
+        updated_at=record.updated_at,
+        ended_at=record.ended_at,
+        revision=record.revision,
+    )

@@ -1,0 +1,118 @@
+"""The script engine attached to every loaded workflow: sandboxed scripts and host services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+
+from .clock import Clock
+from .dates import add_duration, iso, parse_datetime
+from .errors import EngineError
+from .sandbox import Sandbox
+
+
+@dataclass
+class Effect:
+    """Something a service asked for that must leave through the outbox when the step commits."""
+
+    topic: str
+    payload: dict[str, Any]
+    kind: str | None = None
+    recipient: str | None = None
+
+
+@dataclass
+class ServiceContext:
+    """What a host service sees of the step that calls it."""
+
+    instance_id: str
+    process_id: str
+    business_key: str | None
+    element_id: str
+    data: Mapping[str, Any]
+    now: datetime
+    effects: list[Effect] = field(default_factory=list)
+
+    def emit(
+        self,
+        topic: str,
+        payload: dict[str, Any],
+        *,
+        kind: str | None = None,
+        recipient: str | None = None,
+    ) -> None:
+        """Queue a side effect; it is written to the outbox in the step's transaction."""
+        self.effects.append(Effect(topic, payload, kind, recipient))
+
+
+Service = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class StepIdentity:
+    instance_id: str
+    process_id: str
+    business_key: str | None
+
+
+class ScriptEngine(PythonScriptEngine):
+    """Runs every expression and script in the sandbox; service calls reach registered hosts.
+
+    One is built per loaded instance, because service calls need to know which step they serve.
+    """
+
+    def __init__(
+        self,
+        clock: Clock,
+        services: Mapping[str, Service],
+        identity: StepIdentity,
+        effects: list[Effect],
+        time_limit: float,
+    ) -> None:
+        self._clock = clock
+        self._services = services
+        self._identity = identity
+        self._effects = effects
+        self._element_id = ""
+        functions = {
+            "now": clock.now,
+            "parse_datetime": parse_datetime,
+            "iso": iso,
+            "add_duration": add_duration,
+        }
+        super().__init__(
+            environment=Sandbox(functions, services=self._call, time_limit=time_limit)
+        )
+
+    def call_service(self, task: Any, **kwargs: Any) -> str:
+        # The stock method refers to an undefined name on error and hides the real failure.
+        self._element_id = task.task_spec.bpmn_id or task.task_spec.name
+        try:
+            return self.environment.call_service(task.data, **kwargs)
+        except EngineError:
+            raise
+        except Exception as exc:
+            raise WorkflowTaskException(
+                f"service {kwargs.get('operation_name')!r} failed: {exc}", task=task, exception=exc
+            ) from exc
+
+    def _call(self, name: str, params: dict[str, Any], data: dict[str, Any]) -> Any:
+        service = self._services.get(name)
+        if service is None:
+            known = ", ".join(sorted(self._services)) or "none"
+            raise LookupError(f"no service named {name!r} (registered: {known})")
+        context = ServiceContext(
+            instance_id=self._identity.instance_id,
+            process_id=self._identity.process_id,
+            business_key=self._identity.business_key,
+            element_id=self._element_id,
+            data=data,
+            now=self._clock.now(),
+            effects=self._effects,
+        )
+        return service(context, **params)

@@ -1,0 +1,245 @@
+"""A step: load instances, act on them, route the messages they throw, save everything.
+
+`Steps` is opened inside one command (one transaction). Every instance it touches is loaded once,
+and `save()` writes state, task/timer/subscription indexes, outbox and history together.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import uuid4
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from sqlalchemy.orm import Session
+
+from .bpmn import SERIALIZER
+from .clock import Clock
+from .errors import ProcessError
+from .execution import RUNNING, Execution, ThrownMessage
+from .scripting import Service, StepIdentity
+from .storage.records import (
+    HistoryRecord,
+    InstanceRecord,
+    OutboxRecord,
+    ProcessVersionRecord,
+    SubscriptionRecord,
+    TimerRecord,
+    UserTaskRecord,
+)
+from .storage.stores import InstanceStore, SubscriptionStore, VersionStore
+
+MAX_DELIVERIES_PER_STEP = 100_000  # a message ping-pong between instances must end somewhere
+
+
+@dataclass(frozen=True)
+class Runner:
+    """What every step needs to run workflows: the clock, host services, script limits."""
+
+    clock: Clock
+    services: Mapping[str, Service]
+    script_time_limit: float = 1.0
+
+
+@dataclass
+class _Loaded:
+    record: InstanceRecord
+    execution: Execution
+    is_new: bool
+    before: dict[str, Any]
+    actions: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+
+
+class Steps:
+    def __init__(self, session: Session, runner: Runner) -> None:
+        self.session = session
+        self._runner = runner
+        self._loaded: dict[str, _Loaded] = {}
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def load(self, instance_id: str) -> Execution:
+        loaded = self._loaded.get(instance_id)
+        if loaded is None:
+            record = InstanceStore(self.session).get(instance_id)
+            version = VersionStore(self.session).get(record.version_id)
+            workflow = SERIALIZER.loads(record.state, SERIALIZER.specs(version.id, version.spec))
+            execution = self._execution(record, workflow)
+            loaded = self._loaded[instance_id] = _Loaded(
+                record, execution, False, dict(record.variables or {})
+            )
+        return loaded.execution
+
+    def start(
+        self,
+        version: ProcessVersionRecord,
+        *,
+        business_key: str | None,
+        variables: Mapping[str, Any],
+        actor: str | None,
+        run: bool = True,
+    ) -> Execution:
+        now = self._runner.clock.now()
+        record = InstanceRecord(
+            id=str(uuid4()),
+            process_id=version.process_id,
+            version_id=version.id,
+            business_key=business_key,
+            status=RUNNING,
+            state="",
+            variables={},
+            started_at=now,
+            updated_at=now,
+            started_by=actor,
+        )
+        spec, subprocess_specs = SERIALIZER.specs(version.id, version.spec)
+        execution = self._execution(record, BpmnWorkflow(spec, subprocess_specs))
+        self._loaded[record.id] = _Loaded(record, execution, True, {})
+        self.record(execution, "started", actor)
+        InstanceStore(self.session).add(record)
+        if run:
+            execution.start(variables)
+        else:
+            execution.workflow.task_tree.data.update(variables)
+        return execution
+
+    def record(
+        self, execution: Execution, action: str, actor: str | None, element_id: str | None = None
+    ) -> None:
+        """Note an action for the audit log; its row is written by save()."""
+        self._loaded[execution.instance_id].actions.append((action, actor, element_id))
+
+    # --- saving -----------------------------------------------------------------------------
+
+    def save(self) -> None:
+        """Write every touched instance, delivering the messages they throw, until all is quiet."""
+        pending: deque[ThrownMessage] = deque()
+        deliveries = 0
+        while True:
+            for loaded in list(self._loaded.values()):
+                pending.extend(loaded.execution.take_thrown())
+                self._write(loaded)
+            if not pending:
+                return
+            message = pending.popleft()
+            self.session.flush()  # subscriptions must reflect what was just saved
+            for instance_id in self.targets(message):
+                deliveries += 1
+                if deliveries > MAX_DELIVERIES_PER_STEP:
+                    raise ProcessError("too many messages delivered in one step (message loop?)")
+                target = self.load(instance_id)
+                target.deliver(message.name, message.payload)
+                self.record(target, "message_received", None, message.name)
+
+    def targets(self, message: ThrownMessage) -> list[str]:
+        """Instances subscribed to the message, or new ones if a process starts on it."""
+        targets = SubscriptionStore(self.session).matching(message.name, message.correlation)
+        if targets:
+            return targets
+        started = []
+        for version in VersionStore(self.session).with_message_start(message.name):
+            execution = self.start(version, business_key=None, variables={}, actor=None, run=False)
+            started.append(execution.instance_id)
+        return started
+
+    def _write(self, loaded: _Loaded) -> None:
+        execution, record = loaded.execution, loaded.record
+        now = self._runner.clock.now()
+        record.state = SERIALIZER.dumps(execution.workflow)
+        variables = execution.variables()
+        record.variables = variables
+        record.status = execution.status
+        record.updated_at = now
+        if record.status != RUNNING and record.ended_at is None:
+            record.ended_at = now
+        InstanceStore(self.session).sync_indexes(
+            record,
+            tasks=[
+                UserTaskRecord(
+                    id=task.id,
+                    instance_id=record.id,
+                    process_id=record.process_id,
+                    business_key=record.business_key,
+                    element_id=task.element_id,
+                    name=task.name,
+                    lane=task.lane,
+                    form_key=task.form_key,
+                    assignee=task.assignee,
+                    created_at=now,
+                    due_at=task.due_at,
+                )
+                for task in execution.open_user_tasks()
+            ],
+            timers=[
+                TimerRecord(
+                    instance_id=record.id,
+                    task_id=timer.task_id,
+                    element_id=timer.element_id,
+                    due_at=timer.due_at,
+                )
+                for timer in execution.waiting_timers()
+            ],
+            subscriptions=[
+                SubscriptionRecord(
+                    instance_id=record.id,
+                    task_id=sub.task_id,
+                    element_id=sub.element_id,
+                    message_name=sub.name,
+                    correlation=sub.correlation,
+                )
+                for sub in execution.waiting_messages()
+            ],
+            is_new=loaded.is_new,
+        )
+        loaded.is_new = False
+        for effect in execution.effects:
+            self.session.add(
+                OutboxRecord(
+                    instance_id=record.id,
+                    topic=effect.topic,
+                    kind=effect.kind,
+                    recipient=effect.recipient,
+                    payload=SERIALIZER.to_json_safe(effect.payload),
+                    status="pending",
+                    attempts=0,
+                    created_at=now,
+                )
+            )
+        execution.effects.clear()
+        changes = _changes(loaded.before, variables)
+        loaded.before = variables
+        for action, actor, element_id in loaded.actions:
+            self.session.add(
+                HistoryRecord(
+                    instance_id=record.id,
+                    at=now,
+                    actor=actor,
+                    action=action,
+                    element_id=element_id,
+                    element_name=None,
+                    changes=changes,
+                )
+            )
+            changes = {}
+        loaded.actions.clear()
+
+    def _execution(self, record: InstanceRecord, workflow: BpmnWorkflow) -> Execution:
+        identity = StepIdentity(record.id, record.process_id, record.business_key)
+        return Execution(
+            identity,
+            workflow,
+            self._runner.clock,
+            self._runner.services,
+            self._runner.script_time_limit,
+        )
+
+
+def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    changed = {k: v for k, v in after.items() if before.get(k, _MISSING) != v}
+    removed = sorted(k for k in before if k not in after)
+    return {"set": changed, "removed": removed} if changed or removed else {}
+
+
+_MISSING = object()

@@ -1,0 +1,1 @@
+"""Tables (records) and data access (stores) of the engine."""

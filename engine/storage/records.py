@@ -1,0 +1,168 @@
+"""ORM records: the engine's tables. Only engine/storage knows them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as UTC and gives them back aware, on SQLite as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused: store aware times")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON}
+
+
+class ProcessVersionRecord(Base):
+    __tablename__ = "process_version"
+    __table_args__ = (UniqueConstraint("process_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int]
+    name: Mapped[str | None] = mapped_column(String(300))
+    checksum: Mapped[str] = mapped_column(String(64))
+    author: Mapped[str] = mapped_column(String(200))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    deployed_at: Mapped[datetime]
+    files: Mapped[dict[str, Any]]  # file name -> text, as uploaded
+    spec: Mapped[dict[str, Any]]  # serialized spec and subprocess specs, stored once per version
+    message_starts: Mapped[dict[str, Any]]  # message name -> start event id
+
+
+class InstanceRecord(Base):
+    __tablename__ = "instance"
+    __table_args__ = (Index("ix_instance_process_status", "process_id", "status"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(200))
+    version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"))
+    business_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(Text)  # SpiffWorkflow JSON without the spec
+    variables: Mapped[dict[str, Any]]
+    started_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    started_by: Mapped[str | None] = mapped_column(String(200))
+    revision: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": revision}
+
+
+class UserTaskRecord(Base):
+    """One row per open user task, kept in step with the instance: the inbox reads only this."""
+
+    __tablename__ = "user_task"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[str] = mapped_column(
+        ForeignKey("instance.id", ondelete="CASCADE"), index=True
+    )
+    process_id: Mapped[str] = mapped_column(String(200))
+    business_key: Mapped[str | None] = mapped_column(String(200))
+    element_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(300))
+    lane: Mapped[str | None] = mapped_column(String(200), index=True)
+    form_key: Mapped[str | None] = mapped_column(String(200))
+    assignee: Mapped[str | None] = mapped_column(String(200), index=True)
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    due_at: Mapped[datetime | None]
+
+
+class TimerRecord(Base):
+    __tablename__ = "timer"
+    __table_args__ = (UniqueConstraint("instance_id", "task_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[str] = mapped_column(ForeignKey("instance.id", ondelete="CASCADE"))
+    task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(200))
+    due_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class SubscriptionRecord(Base):
+    """A waiting message catch, matched by `MessageService.correlate` without loading instances."""
+
+    __tablename__ = "message_subscription"
+    __table_args__ = (
+        UniqueConstraint("instance_id", "task_id"),
+        Index("ix_message_subscription_lookup", "message_name", "correlation"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[str] = mapped_column(ForeignKey("instance.id", ondelete="CASCADE"))
+    task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(200))
+    message_name: Mapped[str] = mapped_column(String(200))
+    correlation: Mapped[str] = mapped_column(String(500))  # canonical JSON of the keys
+
+
+class OutboxRecord(Base):
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    topic: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str | None] = mapped_column(String(100), index=True)
+    recipient: Mapped[str | None] = mapped_column(String(300))
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]
+
+
+class HistoryRecord(Base):
+    """Append-only audit: one row per step (who, what, when, which data changed)."""
+
+    __tablename__ = "history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[str] = mapped_column(String(36), index=True)
+    at: Mapped[datetime]
+    actor: Mapped[str | None] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(50))
+    element_id: Mapped[str | None] = mapped_column(String(200))
+    element_name: Mapped[str | None] = mapped_column(String(300))
+    changes: Mapped[dict[str, Any]]

@@ -1,0 +1,161 @@
+"""TaskService: the user-task inbox (an index query), claims and completion."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from .commands import CommandExecutor
+from .errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from .models import UserTask
+from .steps import Runner, Steps
+from .storage.records import UserTaskRecord
+from .storage.stores import TaskStore
+
+
+class TaskService:
+    def __init__(self, executor: CommandExecutor, runner: Runner) -> None:
+        self._executor = executor
+        self._runner = runner
+
+    def get(self, task_id: str) -> UserTask:
+        return self._executor.execute(lambda s: to_model(TaskStore(s).get(task_id)))
+
+    def claim(self, task_id: str, *, actor: str) -> UserTask:
+        def command(session: Session) -> UserTask:
+            task = TaskStore(session).get(task_id)
+            owner = task.claimed_by or task.assignee
+            if owner not in (None, actor):
+                raise ConflictError(f"task {task_id} is already assigned to {owner}")
+            task.claimed_by = actor
+            return to_model(task)
+
+        return self._executor.execute(command)
+
+    def release(self, task_id: str, *, actor: str) -> UserTask:
+        def command(session: Session) -> UserTask:
+            task = TaskStore(session).get(task_id)
+            if task.claimed_by != actor:
+                raise ConflictError(f"task {task_id} is not claimed by {actor}")
+            task.claimed_by = None
+            return to_model(task)
+
+        return self._executor.execute(command)
+
+    def complete(self, task_id: str, data: Mapping[str, Any], *, actor: str) -> UserTask:
+        """Complete an open task with its form data and run the instance to its next waits."""
+        if not isinstance(data, Mapping):
+            raise InvalidInputError("task data must be an object", field="data")
+        for name in data:
+            if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
+                raise InvalidInputError(f"invalid variable name {name!r}", field=name)
+
+        def command(session: Session) -> UserTask:
+            task = TaskStore(session).get(task_id)
+            owner = task.claimed_by or task.assignee
+            if owner not in (None, actor):
+                raise ForbiddenError(f"task {task_id} is assigned to someone else")
+            done = to_model(task)
+            steps = Steps(session, self._runner)
+            execution = steps.load(task.instance_id)
+            element_id = execution.complete_user_task(task_id, data)
+            steps.record(execution, "task_completed", actor, element_id)
+            steps.save()
+            return done
+
+        return self._executor.execute(command)
+
+    def query(self) -> TaskQuery:
+        return TaskQuery(self._executor)
+
+
+class TaskQuery:
+    """Fluent filter over open user tasks; never deserializes an instance."""
+
+    def __init__(self, executor: CommandExecutor) -> None:
+        self._executor = executor
+        self._filters: list[Any] = []
+
+    def instance(self, instance_id: str) -> TaskQuery:
+        self._filters.append(UserTaskRecord.instance_id == instance_id)
+        return self
+
+    def process(self, process_id: str) -> TaskQuery:
+        self._filters.append(UserTaskRecord.process_id == process_id)
+        return self
+
+    def element(self, element_id: str) -> TaskQuery:
+        self._filters.append(UserTaskRecord.element_id == element_id)
+        return self
+
+    def business_key(self, key: str) -> TaskQuery:
+        self._filters.append(UserTaskRecord.business_key == key)
+        return self
+
+    def lanes(self, lanes: Iterable[str]) -> TaskQuery:
+        self._filters.append(UserTaskRecord.lane.in_(list(lanes)))
+        return self
+
+    def assignee(self, user: str) -> TaskQuery:
+        self._filters.append(
+            or_(UserTaskRecord.assignee == user, UserTaskRecord.claimed_by == user)
+        )
+        return self
+
+    def available_to(self, user: str, lanes: Iterable[str]) -> TaskQuery:
+        """Tasks assigned to or claimed by `user`, or unassigned in one of `lanes`."""
+        self._filters.append(
+            or_(
+                UserTaskRecord.assignee == user,
+                UserTaskRecord.claimed_by == user,
+                (UserTaskRecord.lane.in_(list(lanes)))
+                & UserTaskRecord.assignee.is_(None)
+                & UserTaskRecord.claimed_by.is_(None),
+            )
+        )
+        return self
+
+    def _select(self) -> Select[tuple[UserTaskRecord]]:
+        return select(UserTaskRecord).where(*self._filters)
+
+    def list(self) -> list[UserTask]:
+        return self.page(0, None)
+
+    def page(self, offset: int, limit: int | None) -> list[UserTask]:
+        query = (
+            self._select()
+            .order_by(UserTaskRecord.created_at, UserTaskRecord.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return self._executor.execute(lambda s: [to_model(r) for r in s.scalars(query)])
+
+    def count(self) -> int:
+        query = select(func.count()).select_from(self._select().subquery())
+        return self._executor.execute(lambda s: int(s.scalar(query) or 0))
+
+    def one(self) -> UserTask:
+        found = self.page(0, 2)
+        if len(found) != 1:
+            raise NotFoundError(f"expected one open task, found {len(found)}")
+        return found[0]
+
+
+def to_model(record: UserTaskRecord) -> UserTask:
+    return UserTask(
+        id=record.id,
+        instance_id=record.instance_id,
+        process_id=record.process_id,
+        business_key=record.business_key,
+        element_id=record.element_id,
+        name=record.name,
+        lane=record.lane,
+        form_key=record.form_key,
+        assignee=record.assignee,
+        claimed_by=record.claimed_by,
+        created_at=record.created_at,
+        due_at=record.due_at,
+    )
