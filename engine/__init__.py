@@ -11,7 +11,7 @@ from .errors import (
     NotFoundError,
     ProcessError,
 )
-from .scripting import ServiceContext
+from .scripting import Service, ServiceContext
 
 __all__ = [
     "Clock",
@@ -25,6 +25,7 @@ __all__ = [
     "InvalidInputError",
     "NotFoundError",
     "ProcessError",
+    "Service",
     "ServiceContext",
     "SystemClock",
 ]

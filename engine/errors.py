@@ -12,9 +12,12 @@ class NotFoundError(EngineError):
 class InvalidInputError(EngineError):
     """The caller sent something the engine refuses (bad data, bad variable, bad script)."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, errors: dict | None = None
+    ) -> None:
         super().__init__(message)
         self.field = field
+        self.errors = errors or ({field: [message]} if field else {})
 
 
 class DeploymentError(InvalidInputError):

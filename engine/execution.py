@@ -119,9 +119,7 @@ class Execution:
         self.run()
         return task.task_spec.bpmn_id or task.task_spec.name
 
-    def deliver(
-        self, name: str, payload: Any, variables: Mapping[str, Any] | None = None
-    ) -> None:
+    def deliver(self, name: str, payload: Any, variables: Mapping[str, Any] | None = None) -> None:
         """Deliver a message this instance waits for (matched by the caller)."""
         self.run()
         if variables:
@@ -205,9 +203,7 @@ class Execution:
             value = event.details(task).value
             if value is None:
                 continue
-            timers.append(
-                WaitingTimer(str(task.id), task.task_spec.bpmn_id, parse_datetime(value))
-            )
+            timers.append(WaitingTimer(str(task.id), task.task_spec.bpmn_id, parse_datetime(value)))
         return timers
 
     def waiting_messages(self) -> list[WaitingMessage]:
@@ -308,4 +304,3 @@ def _root_cause(exc: BaseException) -> BaseException:
 def _timer_of(task: Any) -> TimerEventDefinition | None:
     event = getattr(task.task_spec, "event_definition", None)
     return event if isinstance(event, TimerEventDefinition) else None
-

@@ -85,9 +85,7 @@ class ScriptEngine(PythonScriptEngine):
             "iso": iso,
             "add_duration": add_duration,
         }
-        super().__init__(
-            environment=Sandbox(functions, services=self._call, time_limit=time_limit)
-        )
+        super().__init__(environment=Sandbox(functions, services=self._call, time_limit=time_limit))
 
     def call_service(self, task: Any, **kwargs: Any) -> str:
         # The stock method refers to an undefined name on error and hides the real failure.

@@ -91,6 +91,10 @@ class TaskQuery:
         self._filters.append(UserTaskRecord.element_id == element_id)
         return self
 
+    def form_key(self, form_key: str) -> TaskQuery:
+        self._filters.append(UserTaskRecord.form_key == form_key)
+        return self
+
     def business_key(self, key: str) -> TaskQuery:
         self._filters.append(UserTaskRecord.business_key == key)
         return self

@@ -72,7 +72,11 @@ class ProcessVersionRecord(Base):
 
 class InstanceRecord(Base):
     __tablename__ = "instance"
-    __table_args__ = (Index("ix_instance_process_status", "process_id", "status"),)
+    __table_args__ = (
+        Index("ix_instance_process_status", "process_id", "status"),
+        # A business key names one instance of a process (a call, a dossier); NULLs are free.
+        UniqueConstraint("process_id", "business_key"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     process_id: Mapped[str] = mapped_column(String(200))

@@ -69,9 +69,7 @@ class VersionStore:
     def with_message_start(self, message_name: str) -> list[ProcessVersionRecord]:
         """The latest version of every process whose start event waits for this message."""
         latest = []
-        for process_id in self._session.scalars(
-            select(ProcessVersionRecord.process_id).distinct()
-        ):
+        for process_id in self._session.scalars(select(ProcessVersionRecord.process_id).distinct()):
             record = self.latest(process_id)
             if message_name in (record.message_starts or {}):
                 latest.append(record)
@@ -212,4 +210,3 @@ class HistoryStore:
             .where(HistoryRecord.instance_id == instance_id)
             .order_by(HistoryRecord.id)
         ).all()
-

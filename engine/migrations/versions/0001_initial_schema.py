@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-28 11:42:40.962049
+Create Date: 2026-11-28 11:43:51.112516
 """
 
 import sqlalchemy as sa
@@ -89,6 +89,7 @@ def upgrade() -> None:
             name=op.f("fk_instance_version_id_process_version"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_instance")),
+        sa.UniqueConstraint("process_id", "business_key", name=op.f("uq_instance_process_id")),
     )
     with op.batch_alter_table("instance", schema=None) as batch_op:
         batch_op.create_index(

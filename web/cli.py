@@ -1,0 +1,116 @@
+"""The `concerto` command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+import workflows
+from workflows.fact import calls
+from workflows.fact.simulation import SimulationReport, simulate
+
+
+@click.group()
+def main() -> None:
+    """Concerto: calls for projects run end to end as BPMN processes."""
+
+
+@main.command("init-db")
+@click.option("--database-url", envvar="DATABASE_URL", default=None, help="SQLAlchemy URL.")
+def init_db(database_url: str | None) -> None:
+    """Create or upgrade the schema and deploy the FACT diagrams."""
+    engine = workflows.build_engine({"DATABASE_URL": database_url})
+    try:
+        engine.management.create_schema()
+        for process_id, version in calls.deploy(engine).items():
+            click.echo(f"{process_id}: version {version.version} ({version.checksum[:12]})")
+    finally:
+        engine.close()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--database-url", envvar="DATABASE_URL", default=None, help="SQLAlchemy URL.")
+def run(host: str, port: int, database_url: str | None) -> None:
+    """Prepare the database and serve the web app."""
+    from . import create_app
+
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    app = create_app()
+    engine = app.extensions["concerto"]
+    engine.management.create_schema()
+    calls.deploy(engine)
+    click.echo(f"Concerto sur http://{host}:{port}/  (santé : http://{host}:{port}/health)")
+    app.run(host=host, port=port, use_reloader=False)
+
+
+@main.command("simulate")
+@click.option("--applications", default=200, show_default=True, type=click.IntRange(min=0))
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--database-url", default=None, help="Run on this (empty) database instead.")
+def simulate_command(applications: int, seed: int, as_json: bool, database_url: str | None) -> None:
+    """Run the whole call 2020-01 in virtual time with synthetic applicants and bots."""
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("[bold]Simulation[/bold]"),
+        BarColumn(),
+        TextColumn("{task.fields[day]}"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=as_json and not console.is_terminal,
+    ) as bar:
+        job = bar.add_task("simulate", total=1.0, day="")
+
+        def progress(done: float, total: float) -> None:
+            bar.update(job, completed=done / total if total else 1.0, day=f"jour {done / 86400:.0f}")
+
+        report = simulate(applications, seed, database_url=database_url, progress=progress)
+        bar.update(job, completed=1.0)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_report(Console(), report)
+    if report.unfinished:
+        sys.exit(1)
+
+
+def _print_report(console: Console, report: SimulationReport) -> None:
+    timeline = Table(title="Jalons (heure de Paris)")
+    timeline.add_column("date")
+    timeline.add_column("jalon")
+    for event in report.timeline:
+        timeline.add_row(event["at"][:19].replace("T", " "), event["milestone"])
+    console.print(timeline)
+    outcomes = Table(title=f"Dossiers par état final ({report.applications} candidatures)")
+    outcomes.add_column("état")
+    outcomes.add_column("dossiers", justify="right")
+    outcomes.add_column("montant accordé (€)", justify="right")
+    for outcome, count in report.outcomes.items():
+        outcomes.add_row(outcome, str(count), f"{report.granted_by_outcome.get(outcome, 0):,}")
+    outcomes.add_row("total", str(sum(report.outcomes.values())), f"{report.granted:,}")
+    console.print(outcomes)
+    console.print(
+        f"Enveloppe : {report.envelope:,} € ; accordé : {report.granted:,} € ; "
+        f"reste : {report.envelope - report.granted:,} €".replace(",", " ")
+    )
+    mails = Table(title="Courriels en file (outbox) par type")
+    mails.add_column("type")
+    mails.add_column("nombre", justify="right")
+    for kind, count in report.mails.items():
+        mails.add_row(kind, str(count))
+    console.print(mails)
+    console.print(
+        f"{report.virtual_days} jours simulés en {report.wall_seconds} s "
+        f"({report.rounds} tours ; notifications tardives : {report.late_notices})"
+    )
+    if report.unfinished:
+        console.print(f"[red]Dossiers non terminés : {', '.join(report.unfinished)}[/red]")

@@ -1,0 +1,167 @@
+"""Run one whole FACT call in virtual time on a fresh database, and report what happened."""
+
+from __future__ import annotations
+
+import random
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from engine import FrozenClock
+
+from .. import build_engine
+from .bots import STAFF, Bots, make_applicants
+from .calls import CALL_PROCESS, DOSSIER_PROCESS, deploy, open_call
+from .config import PARIS, load_config
+
+MAX_ROUNDS = 1_000_000
+
+CALL_MILESTONES = {  # outbox kinds written by the call process, as milestones
+    "call_published": "Publication de l'appel",
+    "call_closed": "Clôture des dépôts",
+}
+
+
+@dataclass
+class SimulationReport:
+    applications: int
+    seed: int
+    timeline: list[dict[str, str]]
+    outcomes: dict[str, int]
+    envelope: int
+    granted: int
+    granted_by_outcome: dict[str, int]
+    mails: dict[str, int]
+    late_notices: int
+    virtual_days: float
+    wall_seconds: float
+    rounds: int
+    unfinished: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+Progress = Callable[[float, float], None]  # (virtual seconds done, virtual seconds in all)
+
+
+def simulate(
+    applications: int,
+    seed: int,
+    *,
+    database_url: str | None = None,
+    progress: Progress | None = None,
+) -> SimulationReport:
+    """Simulate the call 2020-01 with `applications` synthetic applicants."""
+    if applications < 0:
+        raise ValueError("applications must be zero or more")
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="concerto-sim-") as tmp:
+        url = database_url or f"sqlite:///{Path(tmp) / 'simulation.db'}"
+        config = load_config({})
+        clock = FrozenClock(config["publication_at"] - timedelta(hours=1))
+        engine = build_engine({"DATABASE_URL": url}, clock=clock)
+        try:
+            engine.management.create_schema()
+            deploy(engine)
+            call = open_call(engine, {}, actor=STAFF)
+            rng = random.Random(seed)
+            bots = Bots(
+                engine,
+                rng,
+                make_applicants(
+                    rng, applications, config["publication_at"], config["deposit_deadline"]
+                ),
+            )
+            begin = clock.now()
+            horizon = (config["commission_at"] + timedelta(days=45) - begin).total_seconds()
+            rounds = 0
+            while rounds < MAX_ROUNDS:
+                rounds += 1
+                now = clock.now()
+                engine.timers.fire_due()
+                acted = bots.applicant_actions(now) + bots.withdrawals(now)
+                acted += bots.act_on_open_tasks()
+                if acted:
+                    continue  # others may have work at this same instant
+                moments = [m for m in (bots.next_moment(now),) if m is not None]
+                due = engine.timers.next_due()
+                if due is not None:
+                    moments.append(max(due + timedelta(seconds=1), now))
+                if not moments:
+                    break
+                clock.set(max(min(moments), now))
+                if progress is not None:
+                    progress(min((clock.now() - begin).total_seconds(), horizon), horizon)
+            report = _report(engine, call.id, applications, seed, bots, begin, rounds)
+        finally:
+            engine.close()
+    report.wall_seconds = round(time.perf_counter() - started, 2)
+    return report
+
+
+def _report(engine, call_id, applications, seed, bots, begin, rounds) -> SimulationReport:  # type: ignore[no-untyped-def]
+    dossiers = engine.runtime.query().process(DOSSIER_PROCESS).list()
+    outcomes: Counter[str] = Counter()
+    granted_by: Counter[str] = Counter()
+    unfinished = []
+    for dossier in dossiers:
+        outcome = dossier.variables.get("outcome", "?")
+        if dossier.status != "completed":
+            unfinished.append(dossier.business_key)
+            outcome = f"{dossier.status}:{outcome}"
+        elif outcome in ("accepted", "partial") and not dossier.variables.get("convention_signed"):
+            outcome = f"{outcome}:unsigned"
+        outcomes[outcome] += 1
+        granted_by[outcome] += int(dossier.variables.get("amount_granted") or 0)
+    outbox = engine.history.outbox()
+    mails = Counter(m.kind for m in outbox if m.topic == "email")
+    call = engine.runtime.get(call_id)
+    timeline = _timeline(engine, call, outbox)
+    end = call.ended_at or engine.clock.now()
+    return SimulationReport(
+        applications=applications,
+        seed=seed,
+        timeline=timeline,
+        outcomes=dict(sorted(outcomes.items())),
+        envelope=int(call.variables["envelope"]),
+        granted=sum(granted_by.values()),
+        granted_by_outcome=dict(sorted(granted_by.items())),
+        mails=dict(sorted(mails.items())),
+        late_notices=bots.late_notices,
+        virtual_days=round((end - begin).total_seconds() / 86400, 2),
+        wall_seconds=0.0,
+        rounds=rounds,
+        unfinished=unfinished,
+    )
+
+
+def _timeline(engine, call, outbox) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    events: list[tuple[datetime, str]] = [(call.started_at, "Appel créé")]
+    for message in outbox:
+        label = CALL_MILESTONES.get(message.kind or "")
+        if label and message.instance_id == call.id:
+            events.append((message.created_at, label))
+    reminders: dict[str, datetime] = {}
+    for message in outbox:
+        if message.kind == "deposit_reminder":
+            days = (message.payload.get("data", {}).get("reminder") or {}).get("days", "?")
+            reminders.setdefault(f"Rappel J-{days} aux brouillons", message.created_at)
+    events += [(at, label) for label, at in reminders.items()]
+    for entry in engine.history.for_instance(call.id):
+        if entry.action == "task_completed":
+            events.append((entry.at, "Séance de commission : décisions"))
+        elif entry.action == "message_received" and entry.element_id == "deadline_extended":
+            events.append((entry.at, "Date limite prolongée"))
+    if call.ended_at:
+        events.append((call.ended_at, "Fin du délai de réponse : appel clos"))
+    events.sort(key=lambda e: e[0])
+    return [{"at": at.astimezone(PARIS).isoformat(), "milestone": label} for at, label in events]
+
+
+__all__ = ["CALL_PROCESS", "SimulationReport", "simulate"]
