@@ -143,7 +143,7 @@ class StateSerializer:
         self._serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
         self._registry = self._serializer.registry
         self._converter = _StateConverter(BpmnWorkflow, self._registry)
-        self._specs: dict[int, tuple[Any, Any]] = {}
+        self._specs: dict[tuple[str, str], tuple[Any, Any]] = {}
 
     def specs_to_dict(self, spec: Any, subprocess_specs: Mapping[str, Any]) -> dict[str, Any]:
         return {
@@ -151,13 +151,15 @@ class StateSerializer:
             "subprocess_specs": self._converter.mapping_to_dict(subprocess_specs),
         }
 
-    def specs(self, version_id: int, stored: dict[str, Any]) -> tuple[Any, Any]:
-        """Restored spec objects for a version; versions are immutable, so this is cached."""
-        cached = self._specs.get(version_id)
+    def specs(self, process_id: str, checksum: str, stored: dict[str, Any]) -> tuple[Any, Any]:
+        """Restored spec objects for a version, cached by content: the same files (whatever the
+        database or version number) always make the same spec."""
+        key = (process_id, checksum)
+        cached = self._specs.get(key)
         if cached is None:
             spec = self._registry.restore(stored["spec"])
             subs = self._converter.mapping_from_dict(stored["subprocess_specs"])
-            cached = self._specs[version_id] = (spec, subs)
+            cached = self._specs[key] = (spec, subs)
         return cached
 
     def dumps(self, workflow: BpmnWorkflow) -> str:

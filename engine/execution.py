@@ -140,8 +140,10 @@ class Execution:
         """Set variables on every unfinished token; date timers follow the variables they read."""
         for task in self.workflow.get_tasks(state=TaskState.NOT_FINISHED_MASK):
             task.data.update(variables)
-            if isinstance(_timer_of(task), TimeDateEventDefinition):
-                task.internal_data.pop("event_value", None)
+            timer = _timer_of(task)
+            if isinstance(timer, TimeDateEventDefinition) and task.state == TaskState.WAITING:
+                # SpiffWorkflow fixes a date timer's value when it starts waiting: set it anew.
+                task.internal_data["event_value"] = self._evaluate(task, timer.expression)
         self.run()
 
     def cancel(self) -> None:

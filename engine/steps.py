@@ -65,7 +65,9 @@ class Steps:
         if loaded is None:
             record = InstanceStore(self.session).get(instance_id)
             version = VersionStore(self.session).get(record.version_id)
-            workflow = SERIALIZER.loads(record.state, SERIALIZER.specs(version.id, version.spec))
+            workflow = SERIALIZER.loads(
+                record.state, SERIALIZER.specs(version.process_id, version.checksum, version.spec)
+            )
             execution = self._execution(record, workflow)
             loaded = self._loaded[instance_id] = _Loaded(
                 record, execution, False, dict(record.variables or {})
@@ -94,7 +96,9 @@ class Steps:
             updated_at=now,
             started_by=actor,
         )
-        spec, subprocess_specs = SERIALIZER.specs(version.id, version.spec)
+        spec, subprocess_specs = SERIALIZER.specs(
+            version.process_id, version.checksum, version.spec
+        )
         execution = self._execution(record, BpmnWorkflow(spec, subprocess_specs))
         self._loaded[record.id] = _Loaded(record, execution, True, {})
         self.record(execution, "started", actor)

@@ -71,7 +71,9 @@ def simulate_command(applications: int, seed: int, as_json: bool, database_url: 
         job = bar.add_task("simulate", total=1.0, day="")
 
         def progress(done: float, total: float) -> None:
-            bar.update(job, completed=done / total if total else 1.0, day=f"jour {done / 86400:.0f}")
+            bar.update(
+                job, completed=done / total if total else 1.0, day=f"jour {done / 86400:.0f}"
+            )
 
         report = simulate(applications, seed, database_url=database_url, progress=progress)
         bar.update(job, completed=1.0)

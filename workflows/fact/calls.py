@@ -42,9 +42,7 @@ def open_call(engine: Engine, raw_config: dict[str, Any] | None, *, actor: str) 
     except ValidationError as exc:
         errors = _flatten(exc.messages)
         first = next(iter(errors))
-        raise InvalidInputError(
-            f"{first}: {errors[first][0]}", field=first, errors=errors
-        ) from exc
+        raise InvalidInputError(f"{first}: {errors[first][0]}", field=first, errors=errors) from exc
     return engine.runtime.start(
         CALL_PROCESS,
         business_key=config["reference"],

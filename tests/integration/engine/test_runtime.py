@@ -1,0 +1,176 @@
+"""Instances: run to wait states, complete tasks, timers, history, cancellation, variables."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+
+from engine import ConflictError, Engine, FrozenClock, NotFoundError, ProcessError
+from tests import samples
+from tests.conftest import T0
+
+DEADLINE = (T0 + timedelta(days=2)).isoformat()
+
+
+@pytest.fixture
+def approval(engine: Engine) -> Engine:
+    engine.repository.deploy("approval", {"approval.bpmn": samples.approval()}, author="test")
+    return engine
+
+
+def test_runtime_start_runs_to_the_user_task_and_indexes_it(engine: Engine) -> None:
+    engine.repository.deploy(
+        "approval", {"a.bpmn": samples.approval(assignee="reviewer")}, author="test"
+    )
+    approval = engine
+    instance = approval.runtime.start(
+        "approval",
+        business_key="k-1",
+        variables={"x": 4, "deadline": DEADLINE, "reviewer": "rita"},
+        actor="ana",
+    )
+    assert instance.status == "running" and instance.variables["y"] == 8
+    task = approval.tasks.query().business_key("k-1").one()
+    assert (task.element_id, task.name, task.form_key, task.assignee) == (
+        "review",
+        "Relire",
+        "review_form",
+        "rita",
+    )
+    assert task.due_at == T0 + timedelta(days=2)  # from the interrupting boundary timer
+    assert approval.timers.next_due() == T0 + timedelta(days=2)
+    assert approval.tasks.query().available_to("rita", []).count() == 1
+    assert approval.tasks.query().available_to("other", ["any"]).count() == 0
+
+
+def test_runtime_complete_finishes_and_audits(approval: Engine) -> None:
+    instance = approval.runtime.start("approval", variables={"x": 1, "deadline": DEADLINE})
+    task = approval.tasks.query().instance(instance.id).one()
+    approval.tasks.complete(task.id, {"verdict": "ok"}, actor="rita")
+    done = approval.runtime.get(instance.id)
+    assert done.status == "completed" and done.ended_at is not None
+    assert done.variables["verdict"] == "ok"
+    assert approval.tasks.query().instance(instance.id).count() == 0
+    assert approval.timers.next_due() is None
+    history = approval.history.for_instance(instance.id)
+    assert [h.action for h in history] == ["started", "task_completed"]
+    assert history[1].actor == "rita" and history[1].element_id == "review"
+    assert history[1].changes["set"] == {"verdict": "ok"}
+
+
+def test_runtime_double_completion_is_a_conflict(approval: Engine) -> None:
+    instance = approval.runtime.start("approval", variables={"x": 1, "deadline": DEADLINE})
+    task = approval.tasks.query().instance(instance.id).one()
+    approval.tasks.complete(task.id, {}, actor="rita")
+    with pytest.raises(NotFoundError):
+        approval.tasks.complete(task.id, {}, actor="rita")
+
+
+def test_runtime_timer_fires_when_due_and_not_before(approval: Engine, clock: FrozenClock) -> None:
+    instance = approval.runtime.start("approval", variables={"x": 1, "deadline": DEADLINE})
+    clock.set(T0 + timedelta(days=2))  # exactly the due time: not yet past
+    assert approval.timers.fire_due() == []
+    clock.advance(timedelta(seconds=1))
+    fired = approval.timers.fire_due()
+    assert [(f.instance_id, f.element_id) for f in fired] == [(instance.id, "deadline_timer")]
+    done = approval.runtime.get(instance.id)
+    assert done.status == "completed" and done.variables["expired"] is True
+    assert approval.tasks.query().instance(instance.id).count() == 0
+    assert approval.timers.fire_due() == []
+
+
+def test_runtime_completion_after_the_deadline_is_refused_even_before_the_timer_fired(
+    approval: Engine, clock: FrozenClock
+) -> None:
+    instance = approval.runtime.start("approval", variables={"x": 1, "deadline": DEADLINE})
+    task = approval.tasks.query().instance(instance.id).one()
+    clock.set(T0 + timedelta(days=2, seconds=1))
+    with pytest.raises(ConflictError, match="no longer open"):
+        approval.tasks.complete(task.id, {"late": True}, actor="rita")
+    assert "late" not in approval.runtime.get(instance.id).variables
+    approval.timers.fire_due()
+    assert approval.runtime.get(instance.id).variables["expired"] is True
+
+
+def test_runtime_set_variables_reschedules_date_timers(
+    approval: Engine, clock: FrozenClock
+) -> None:
+    instance = approval.runtime.start("approval", variables={"x": 1, "deadline": DEADLINE})
+    later = (T0 + timedelta(days=30)).isoformat()
+    approval.runtime.set_variables(instance.id, {"deadline": later}, actor="staff")
+    assert approval.timers.next_due() == T0 + timedelta(days=30)
+    assert approval.tasks.query().instance(instance.id).one().due_at == T0 + timedelta(days=30)
+    clock.set(T0 + timedelta(days=3))
+    assert approval.timers.fire_due() == []
+    task = approval.tasks.query().instance(instance.id).one()
+    approval.tasks.complete(task.id, {}, actor="rita")
+    assert "expired" not in approval.runtime.get(instance.id).variables
+
+
+def test_runtime_cancel_closes_tasks_and_timers(approval: Engine) -> None:
+    instance = approval.runtime.start("approval", variables={"x": 1, "deadline": DEADLINE})
+    cancelled = approval.runtime.cancel(instance.id, actor="staff")
+    assert cancelled.status == "cancelled"
+    assert approval.tasks.query().instance(instance.id).count() == 0
+    assert approval.timers.next_due() is None
+    with pytest.raises(ConflictError):
+        approval.runtime.cancel(instance.id, actor="staff")
+
+
+def test_runtime_failing_script_stores_nothing(engine: Engine) -> None:
+    engine.repository.deploy(
+        "approval", {"a.bpmn": samples.approval(script="y = undefined_name + 1")}, author="t"
+    )
+    with pytest.raises(ProcessError, match="undefined_name"):
+        engine.runtime.start("approval", business_key="bad", variables={"x": 1})
+    assert engine.runtime.query().count() == 0
+    assert engine.tasks.query().count() == 0
+
+
+def test_runtime_start_refuses_bad_variable_names(approval: Engine) -> None:
+    from engine import InvalidInputError
+
+    with pytest.raises(InvalidInputError) as caught:
+        approval.runtime.start("approval", variables={"__class__": 1})
+    assert caught.value.field == "__class__"
+    with pytest.raises(NotFoundError):
+        approval.runtime.start("missing")
+
+
+def test_runtime_business_key_is_unique_per_process(approval: Engine) -> None:
+    approval.runtime.start(
+        "approval", business_key="same", variables={"x": 1, "deadline": DEADLINE}
+    )
+    with pytest.raises(ConflictError):
+        approval.runtime.start(
+            "approval", business_key="same", variables={"x": 1, "deadline": DEADLINE}
+        )
+    assert approval.runtime.query().business_key("same").count() == 1
+
+
+def test_runtime_racing_completions_of_one_task_one_wins_nothing_else_written(
+    approval: Engine,
+) -> None:
+    instance = approval.runtime.start("approval", variables={"x": 1, "deadline": DEADLINE})
+    task = approval.tasks.query().instance(instance.id).one()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def complete(actor: str) -> None:
+        barrier.wait()
+        try:
+            approval.tasks.complete(task.id, {"by": actor}, actor=actor)
+            outcomes.append("ok")
+        except (ConflictError, NotFoundError) as exc:
+            outcomes.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=complete, args=(name,)) for name in ("ann", "bob")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes)[-1] == "ok" and outcomes.count("ok") == 1
+    history = approval.history.for_instance(instance.id)
+    assert [h.action for h in history].count("task_completed") == 1

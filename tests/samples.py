@@ -1,0 +1,106 @@
+"""Small BPMN documents for engine tests, built from a few templates."""
+
+from __future__ import annotations
+
+HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+    'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" '
+    'id="defs" targetNamespace="http://concerto.test">\n'
+)
+
+
+def _props(**properties: str) -> str:
+    items = "".join(
+        f'<spiffworkflow:property name="{k}" value="{v}"/>' for k, v in properties.items()
+    )
+    return (
+        f"<bpmn:extensionElements><spiffworkflow:properties>{items}"
+        "</spiffworkflow:properties></bpmn:extensionElements>"
+    )
+
+
+def approval(
+    process_id: str = "approval", script: str = "y = x * 2", assignee: str | None = None
+) -> str:
+    """start → script → user task 'review' (boundary timer at `deadline`) → end."""
+    props = {"formKey": "review_form", **({"assignee": assignee} if assignee else {})}
+    return (
+        HEAD
+        + f"""
+  <bpmn:process id="{process_id}" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="compute"/>
+    <bpmn:scriptTask id="compute" name="Calcul"><bpmn:incoming>f1</bpmn:incoming>
+      <bpmn:outgoing>f2</bpmn:outgoing><bpmn:script>{script}</bpmn:script></bpmn:scriptTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="compute" targetRef="review"/>
+    <bpmn:userTask id="review" name="Relire">{_props(**props)}
+      <bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing></bpmn:userTask>
+    <bpmn:sequenceFlow id="f3" sourceRef="review" targetRef="done"/>
+    <bpmn:endEvent id="done"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
+    <bpmn:boundaryEvent id="deadline_timer" attachedToRef="review">
+      <bpmn:outgoing>f4</bpmn:outgoing>
+      <bpmn:timerEventDefinition><bpmn:timeDate>deadline</bpmn:timeDate></bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="f4" sourceRef="deadline_timer" targetRef="expire"/>
+    <bpmn:scriptTask id="expire"><bpmn:incoming>f4</bpmn:incoming><bpmn:outgoing>f5</bpmn:outgoing>
+      <bpmn:script>expired = True</bpmn:script></bpmn:scriptTask>
+    <bpmn:sequenceFlow id="f5" sourceRef="expire" targetRef="expired_end"/>
+    <bpmn:endEvent id="expired_end"><bpmn:incoming>f5</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>"""
+    )
+
+
+def parallel(process_id: str = "parallel", service: str = "") -> str:
+    """start → split → user tasks a and b → join → (optional service task) → end."""
+    tail, end_flow = "end", "j1"
+    service_xml = ""
+    if service:
+        tail, end_flow = "call", "j2"
+        service_xml = f"""
+    <bpmn:serviceTask id="call"><bpmn:extensionElements>
+      <spiffworkflow:serviceTaskOperator id="{service}"/></bpmn:extensionElements>
+      <bpmn:incoming>j1</bpmn:incoming><bpmn:outgoing>j2</bpmn:outgoing></bpmn:serviceTask>
+    <bpmn:sequenceFlow id="j2" sourceRef="call" targetRef="end"/>"""
+    return (
+        HEAD
+        + f"""
+  <bpmn:process id="{process_id}" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>s1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="s1" sourceRef="start" targetRef="split"/>
+    <bpmn:parallelGateway id="split"><bpmn:incoming>s1</bpmn:incoming>
+      <bpmn:outgoing>sa</bpmn:outgoing><bpmn:outgoing>sb</bpmn:outgoing></bpmn:parallelGateway>
+    <bpmn:sequenceFlow id="sa" sourceRef="split" targetRef="a"/>
+    <bpmn:sequenceFlow id="sb" sourceRef="split" targetRef="b"/>
+    <bpmn:userTask id="a" name="A"><bpmn:incoming>sa</bpmn:incoming>
+      <bpmn:outgoing>ja</bpmn:outgoing></bpmn:userTask>
+    <bpmn:userTask id="b" name="B"><bpmn:incoming>sb</bpmn:incoming>
+      <bpmn:outgoing>jb</bpmn:outgoing></bpmn:userTask>
+    <bpmn:sequenceFlow id="ja" sourceRef="a" targetRef="join"/>
+    <bpmn:sequenceFlow id="jb" sourceRef="b" targetRef="join"/>
+    <bpmn:parallelGateway id="join"><bpmn:incoming>ja</bpmn:incoming>
+      <bpmn:incoming>jb</bpmn:incoming><bpmn:outgoing>j1</bpmn:outgoing></bpmn:parallelGateway>
+    <bpmn:sequenceFlow id="j1" sourceRef="join" targetRef="{tail}"/>{service_xml}
+    <bpmn:endEvent id="end"><bpmn:incoming>{end_flow}</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>"""
+    )
+
+
+XXE = """<?xml version="1.0"?>
+<!DOCTYPE bpmn:definitions [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"
+  targetNamespace="http://x"><bpmn:process id="approval" name="&secret;" isExecutable="true">
+  <bpmn:startEvent id="s"/></bpmn:process></bpmn:definitions>"""
+
+BILLION_LAUGHS = (
+    '<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+        for i in range(1, 10)
+    )
+    + ']>\n<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+    'id="d" targetNamespace="http://x"><bpmn:process id="approval" name="&lol9;" '
+    'isExecutable="true"><bpmn:startEvent id="s"/></bpmn:process></bpmn:definitions>'
+)
