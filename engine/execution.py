@@ -174,7 +174,7 @@ class Execution:
     def open_user_tasks(self) -> list[OpenUserTask]:
         if self.status != RUNNING:
             return []
-        deadlines = self._interrupting_deadlines()
+        deadlines = self._boundary_deadlines()
         tasks = []
         for task in self.workflow.get_tasks(state=TaskState.READY, manual=True):
             spec = task.task_spec
@@ -189,7 +189,7 @@ class Execution:
                     lane=spec.lane,
                     form_key=props.get("formKey"),
                     assignee=str(assignee) if assignee else None,
-                    due_at=parse_datetime(due) if due else deadlines.get(task.id),
+                    due_at=parse_datetime(due) if due else self._due_of(task, deadlines),
                 )
             )
         return tasks
@@ -249,18 +249,29 @@ class Execution:
         except (ValueError, TaskNotFoundException):
             return None
 
-    def _interrupting_deadlines(self) -> dict[UUID, datetime]:
-        """A user task's due time is its earliest interrupting boundary timer."""
+    def _boundary_deadlines(self) -> dict[UUID, datetime]:
+        """Earliest boundary timer of each activity that has one."""
         deadlines: dict[UUID, datetime] = {}
         for timer in self.waiting_timers():
             task = self.workflow.get_task_from_id(UUID(timer.task_id))
-            if not getattr(task.task_spec, "cancel_activity", False) or task.parent is None:
+            if not hasattr(task.task_spec, "cancel_activity") or task.parent is None:
                 continue
             for sibling in task.parent.children:
                 if sibling.id != task.id:
                     known = deadlines.get(sibling.id)
                     deadlines[sibling.id] = min(known, timer.due_at) if known else timer.due_at
         return deadlines
+
+    def _due_of(self, task: Any, deadlines: Mapping[UUID, datetime]) -> datetime | None:
+        """A user task is due by the earliest boundary timer on it or on an enclosing subprocess."""
+        dues = [deadlines[task.id]] if task.id in deadlines else []
+        workflow = task.workflow
+        while getattr(workflow, "parent_task_id", None) is not None:
+            holder = self.workflow.get_task_from_id(workflow.parent_task_id)
+            if holder.id in deadlines:
+                dues.append(deadlines[holder.id])
+            workflow = holder.workflow
+        return min(dues, default=None)
 
     def _evaluate(self, task: Any, expression: str | None) -> Any:
         if not expression:

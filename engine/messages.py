@@ -34,7 +34,11 @@ class MessageService:
         delivery, and whatever the receivers throw on, commits as one transaction.
         Returns the receiving instance ids; raises NotFoundError when nobody receives it.
         """
-        message = ThrownMessage(name, payload or {}, correlation_key(correlation or {}))
+        # The receiving side re-reads its correlation from the payload, so it carries the keys.
+        body = {**(correlation or {}), **payload} if isinstance(payload, Mapping) else payload
+        message = ThrownMessage(
+            name, body if body is not None else {}, correlation_key(correlation or {})
+        )
 
         def command(session: Session) -> list[str]:
             steps = Steps(session, self._runner)

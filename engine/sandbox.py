@@ -107,6 +107,7 @@ _GUARDS: dict[str, Any] = {
     "_write_": full_write_guard,
     "_inplacevar_": _inplacevar,
     "_apply_": _apply,
+    "_loop_": None,  # loaded at the top of every while body, see _SandboxPolicy.visit_While
 }
 
 _BUILTINS: dict[str, Any] = {
@@ -142,6 +143,17 @@ class _SandboxPolicy(RestrictingNodeTransformer):
             if not _names_only_catchable(handler.type):
                 self.error(handler, f"except may only name {', '.join(_CATCHABLE)}.")
         return super().visit_Try(node)
+
+    def visit_While(self, node: ast.While) -> Any:
+        node = super().visit_While(node)
+        # `while True: pass` compiles to a jump onto itself, which CPython 3.11 does not report
+        # as a line event, so the time limit would never be checked. Loading a name first makes
+        # the loop jump backwards to an earlier instruction, which is reported.
+        tick = ast.Expr(ast.Name("_loop_", ast.Load()))
+        ast.copy_location(tick, node)
+        ast.fix_missing_locations(tick)
+        node.body.insert(0, tick)
+        return node
 
     def visit_With(self, node: ast.With) -> Any:
         self.error(node, "with statements are not allowed.")

@@ -117,9 +117,10 @@ def _sub_key(row: SubscriptionRecord) -> Any:
 
 
 def _update_task(existing: UserTaskRecord, fresh: UserTaskRecord) -> None:
-    # Claims live only in the index, so an existing row keeps its claim.
+    # Claims live only in the index, so an existing row keeps its claim; a due time stays
+    # once its escalation timer has fired (the task is then overdue, not undated).
     existing.assignee = fresh.assignee
-    existing.due_at = fresh.due_at
+    existing.due_at = fresh.due_at or existing.due_at
 
 
 def _update_timer(existing: TimerRecord, fresh: TimerRecord) -> None:

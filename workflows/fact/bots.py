@@ -214,16 +214,16 @@ class Bots:
         ]
         waiting.sort(key=lambda v: (-float(v["score"]), v["dossier_id"]))
         decisions = {}
-        for rank, dossier in enumerate(waiting):
-            requested = int(dossier["amount_requested"])
-            good = float(dossier["score"]) >= 18 or rank < 3
-            if good and requested <= remaining:
-                decisions[dossier["dossier_id"]] = {"decision": "accepted", "amount": requested}
-                remaining -= requested
-            elif good and remaining >= requested * 0.3:
-                partial = remaining // 1000 * 1000
-                decisions[dossier["dossier_id"]] = {"decision": "partial", "amount": partial}
-                remaining -= partial
+        for dossier in waiting:
+            requested, score = int(dossier["amount_requested"]), float(dossier["score"])
+            # The best dossiers are funded in full, good ones in part, within what remains.
+            share = 10 if score >= 27 else 7 if score >= 23 else 5 if score >= 19 else 0
+            wanted = requested * share // 10
+            amount = min(wanted, remaining) // 1000 * 1000
+            if wanted and amount >= requested * 3 // 10:
+                outcome = "accepted" if amount == requested else "partial"
+                decisions[dossier["dossier_id"]] = {"decision": outcome, "amount": amount}
+                remaining -= amount
             else:
                 decisions[dossier["dossier_id"]] = {"decision": "refused", "amount": 0}
         self._complete(task, {"decisions": decisions}, COMMISSION)
@@ -233,7 +233,7 @@ class Bots:
         # One notice in twenty is sent late, so the overdue escalation is exercised.
         late = self._late.setdefault(task.id, task.due_at is not None and self.rng.random() < 0.05)
         if late:
-            if self.engine.clock.now() <= task.due_at:
+            if task.due_at is not None and self.engine.clock.now() <= task.due_at:
                 return False
             self.late_notices += 1
         self._complete(task, {"notified": True}, STAFF)
