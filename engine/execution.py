@@ -135,6 +135,8 @@ class Execution:
             except WorkflowException as exc:
                 raise ConflictError(f"instance is not waiting for message {name!r}") from exc
         self.run()
+        if variables:  # tokens created by the delivery inherit older data: set them again
+            self.set_variables(variables)
 
     def set_variables(self, variables: Mapping[str, Any]) -> None:
         """Set variables on every unfinished token; date timers follow the variables they read."""

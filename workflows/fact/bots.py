@@ -94,24 +94,34 @@ def make_applicants(
     return applicants
 
 
-def deposit_form(rng: random.Random, applicant: Applicant) -> dict[str, Any]:
+def deposit_form(
+    number: int,
+    *,
+    holder_type: str = "company",
+    headcount: int = 50,
+    cse_informed: bool = True,
+    amount: int = 60_000,
+    siret: str = "12345678900018",
+    axes: tuple[int, ...] = (1,),
+) -> dict[str, Any]:
+    """A complete deposit form as an applicant fills it in."""
     return {
-        "holder_name": f"Structure n°{applicant.number}",
-        "siret": f"{rng.randrange(10**13, 10**14):014d}",
-        "holder_type": applicant.holder_type,
-        "headcount": applicant.headcount,
-        "axes": sorted(rng.sample([1, 2, 3], rng.randint(1, 3))),
-        "title": f"Transformation numérique concertée n°{applicant.number}",
+        "holder_name": f"Structure n°{number}",
+        "siret": siret,
+        "holder_type": holder_type,
+        "headcount": headcount,
+        "axes": sorted(axes),
+        "title": f"Transformation numérique concertée n°{number}",
         "summary": "Projet de transformation numérique conduit avec les salariés.",
         "objectives": "Associer les équipes au choix et au déploiement des outils.",
         "methodology": "Diagnostic partagé, groupes de travail, expérimentation, bilan.",
         "partners": "Aract régionale, consultant",
-        "cse_informed": applicant.cse_informed,
+        "cse_informed": cse_informed,
         "cse_informed_on": "2020-03-02",
         "cse_informed_how": "Réunion ordinaire du CSE",
-        "cse_associated": applicant.cse_informed,
-        "budget_total": applicant.amount * 2,
-        "amount_requested": applicant.amount,
+        "cse_associated": cse_informed,
+        "budget_total": amount * 2,
+        "amount_requested": amount,
     }
 
 
@@ -168,7 +178,15 @@ class Bots:
             deposit(
                 self.engine,
                 applicant.dossier_id or "",
-                deposit_form(self.rng, applicant),
+                deposit_form(
+                    applicant.number,
+                    holder_type=applicant.holder_type,
+                    headcount=applicant.headcount,
+                    cse_informed=applicant.cse_informed,
+                    amount=applicant.amount,
+                    siret=f"{self.rng.randrange(10**13, 10**14):014d}",
+                    axes=tuple(self.rng.sample([1, 2, 3], self.rng.randint(1, 3))),
+                ),
                 actor=applicant.user,
             )
         except ConflictError:

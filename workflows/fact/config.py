@@ -97,7 +97,6 @@ class AwareDateTime(fields.AwareDateTime):
 class CallConfigSchema(Schema):
     class Meta:
         unknown = EXCLUDE
-        ordered = True
 
     reference = fields.String(
         load_default="2020-01", validate=validate.Regexp(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,40}$")

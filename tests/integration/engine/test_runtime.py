@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -174,3 +175,24 @@ def test_runtime_racing_completions_of_one_task_one_wins_nothing_else_written(
     assert sorted(outcomes)[-1] == "ok" and outcomes.count("ok") == 1
     history = approval.history.for_instance(instance.id)
     assert [h.action for h in history].count("task_completed") == 1
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "import os",
+        "y = __import__('os').getcwd()",
+        "y = open('/etc/passwd').read()",
+        "y = ().__class__.__base__.__subclasses__()",
+        "y = x\nwhile True:\n    y = y + 1",
+    ],
+    ids=["import", "dunder-import", "open", "dunder-chain", "endless-loop"],
+)
+def test_runtime_sandbox_refuses_escapes_in_diagram_scripts(
+    make_engine: Callable[..., Engine], script: str
+) -> None:
+    engine = make_engine(script_time_limit=0.3)
+    engine.repository.deploy("approval", {"a.bpmn": samples.approval(script=script)}, author="t")
+    with pytest.raises(ProcessError):
+        engine.runtime.start("approval", variables={"x": 1, "deadline": DEADLINE})
+    assert engine.runtime.query().count() == 0

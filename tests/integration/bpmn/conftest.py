@@ -1,0 +1,110 @@
+"""A FACT call on a fresh database, driven through the public engine and workflows API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from engine import Engine, EngineConfig, FrozenClock
+from engine.models import Instance
+from handlers import SERVICES
+from workflows.fact import calls, dossiers
+from workflows.fact.bots import deposit_form
+
+PUBLISHED = datetime(2020, 2, 19, 8, 0, 1, tzinfo=UTC)  # 09:00:01 Paris (winter time)
+DEADLINE = datetime(2020, 4, 14, 21, 59, 59, tzinfo=UTC)  # 23:59:59 Paris (summer time)
+COMMISSION = datetime(2020, 5, 5, 7, 30, tzinfo=UTC)  # 09:30 Paris
+
+
+class FactCall:
+    """Test driver: the staff, reviewers, commission and applicants of one call."""
+
+    def __init__(self, engine: Engine, clock: FrozenClock) -> None:
+        self.engine = engine
+        self.clock = clock
+        self.count = 0
+
+    def at(self, moment: datetime) -> list[Any]:
+        """Move time to `moment` and fire what came due, as the worker would."""
+        self.clock.set(moment)
+        return self.engine.timers.fire_due()
+
+    def draft(self, track: str = "entreprise") -> str:
+        self.count += 1
+        dossier = dossiers.create_draft(
+            self.engine,
+            "2020-01",
+            holder_user=f"holder{self.count}",
+            holder_email=f"holder{self.count}@example.org",
+            track=track,
+            actor=f"holder{self.count}",
+        )
+        return dossier.business_key or ""
+
+    def deposit(self, dossier_id: str, **overrides: Any) -> Instance:
+        data = {**deposit_form(self.count), **overrides}
+        holder = self.variables(dossier_id)["holder_user"]
+        return dossiers.deposit(self.engine, dossier_id, data, actor=holder)
+
+    def variables(self, dossier_id: str) -> dict[str, Any]:
+        return dossiers.get_dossier(self.engine, dossier_id).variables
+
+    def complete(self, dossier_id: str, form_key: str, data: dict[str, Any], actor: str) -> None:
+        task = dossiers.open_task(self.engine, dossier_id, form_key)
+        self.engine.tasks.complete(task.id, data, actor=actor)
+
+    def decide_eligibility(
+        self, dossier_id: str, eligible: bool | None = None, reason: str = ""
+    ) -> None:
+        variables = self.variables(dossier_id)
+        verdict = variables["precheck_eligible"] if eligible is None else eligible
+        self.complete(
+            dossier_id,
+            "eligibility",
+            {"eligible": verdict, "eligibility_reason": reason or variables["precheck_reason"]},
+            "staff",
+        )
+
+    def review(self, dossier_id: str, reviewers: list[str], score: int = 4) -> None:
+        self.complete(dossier_id, "assignment", {"reviewers": reviewers}, "staff")
+        criteria = self.variables(dossier_id)["criteria"]
+        for reviewer in reviewers:
+            task = (
+                self.engine.tasks.query().business_key(dossier_id).form_key("review")
+                .assignee(reviewer).one()
+            )  # fmt: skip
+            review = {
+                "conflict_of_interest": False,
+                "scores": {c: score for c in criteria},
+                "comments": {c: "ok" for c in criteria},
+            }
+            self.engine.tasks.complete(task.id, {"review": review}, actor=reviewer)
+
+    def to_commission(self, dossier_id: str, **deposit: Any) -> None:
+        self.deposit(dossier_id, **deposit)
+        self.decide_eligibility(dossier_id)
+        self.review(dossier_id, ["rev1", "rev2"])
+
+    def commission(self, decisions: dict[str, dict[str, Any]]) -> None:
+        self.at(COMMISSION + timedelta(seconds=1))
+        task = self.engine.tasks.query().process("fact_call").form_key("commission").one()
+        self.engine.tasks.complete(task.id, {"decisions": decisions}, actor="president")
+
+    def mails(self, kind: str, to: str | None = None) -> list[Any]:
+        return [m for m in self.engine.history.outbox(kind=kind) if to is None or m.recipient == to]
+
+
+@pytest.fixture
+def fact(database_url: str) -> Iterator[FactCall]:
+    clock = FrozenClock(PUBLISHED - timedelta(days=1))
+    engine = Engine(EngineConfig(database_url=database_url, clock=clock, services=SERVICES))
+    engine.management.create_schema()
+    calls.deploy(engine)
+    calls.open_call(engine, {}, actor="staff")
+    driver = FactCall(engine, clock)
+    driver.at(PUBLISHED + timedelta(seconds=1))
+    yield driver
+    engine.close()
