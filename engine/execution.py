@@ -308,7 +308,7 @@ class _StepGuard:
 def _root_cause(exc: BaseException) -> BaseException:
     seen = exc
     while True:
-        inner = getattr(seen, "exception", None) or seen.__cause__
+        inner = getattr(seen, "exception", None) or seen.__cause__ or seen.__context__
         if inner is None or inner is seen:
             return seen
         if isinstance(inner, EngineError):

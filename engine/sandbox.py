@@ -16,10 +16,11 @@ import copy
 import functools
 import json
 import operator
+import re
 import sys
 import time
 import types
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import Any
 
 from RestrictedPython import compile_restricted
@@ -27,7 +28,7 @@ from RestrictedPython.Guards import (
     full_write_guard,
     guarded_iter_unpack_sequence,
     guarded_unpack_sequence,
-    safer_getattr,
+    safer_getattr_raise,
 )
 from RestrictedPython.transformer import RestrictingNodeTransformer
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
@@ -63,25 +64,15 @@ _SAFE_NAMES = (
 )  # fmt: skip
 
 _INPLACE_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
-    "+=": operator.iadd,
-    "-=": operator.isub,
-    "*=": operator.imul,
-    "/=": operator.itruediv,
-    "//=": operator.ifloordiv,
-    "%=": operator.imod,
-    "**=": operator.ipow,
-    "@=": operator.imatmul,
-    "<<=": operator.ilshift,
-    ">>=": operator.irshift,
-    "&=": operator.iand,
-    "|=": operator.ior,
+    "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
+    "//=": operator.ifloordiv, "%=": operator.imod, "**=": operator.ipow, "@=": operator.imatmul,
+    "<<=": operator.ilshift, ">>=": operator.irshift, "&=": operator.iand, "|=": operator.ior,
     "^=": operator.ixor,
-}
+}  # fmt: skip
 
 
 def _getitem(obj: Any, key: Any) -> Any:
-    # Item access cannot reach interpreter internals by itself: every way to obtain an object
-    # goes through the attribute guard (no "_" names, no frames or code) and the whitelist.
+    # Plain access suffices: objects come only from data, host functions and guarded attributes.
     return obj[key]
 
 
@@ -99,7 +90,9 @@ def _apply(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 _GUARDS: dict[str, Any] = {
-    "_getattr_": safer_getattr,
+    # safer_getattr with getattr's semantics: plain safer_getattr turns `x.typo` into None, so a
+    # misspelt attribute in a gateway condition would silently be falsy instead of an error.
+    "_getattr_": safer_getattr_raise,
     "_getitem_": _getitem,
     "_getiter_": iter,
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
@@ -127,14 +120,12 @@ class _SandboxPolicy(RestrictingNodeTransformer):
     context manager's exit) would therefore run without a limit, so those constructs are refused.
     """
 
-    def visit_Import(self, node: ast.Import) -> Any:
+    def visit_Import(self, node: ast.Import | ast.ImportFrom) -> Any:
         # Would fail at run time anyway (no __import__); saying so at compile time is clearer.
         self.error(node, "import statements are not allowed.")
         return node
 
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> Any:
-        self.error(node, "import statements are not allowed.")
-        return node
+    visit_ImportFrom = visit_Import
 
     def visit_Try(self, node: ast.Try) -> Any:
         if node.finalbody:
@@ -153,6 +144,11 @@ class _SandboxPolicy(RestrictingNodeTransformer):
         ast.copy_location(tick, node)
         ast.fix_missing_locations(tick)
         node.body.insert(0, tick)
+        return node
+
+    def visit_TryStar(self, node: ast.AST) -> Any:
+        # RestrictedPython < 8.0 allowed `except*`, a known escape (CVE-2025-22153).
+        self.error(node, "try/except* is not allowed.")
         return node
 
     def visit_With(self, node: ast.With) -> Any:
@@ -202,8 +198,7 @@ def _names_only_catchable(node: ast.expr | None) -> bool:
 
 @functools.lru_cache(maxsize=_COMPILE_CACHE_SIZE)
 def _compile(source: str, mode: str) -> types.CodeType:
-    # Process definitions repeat the same few sources, so compiled code is cached; failures are
-    # not cached (lru_cache does not store exceptions) and are cheap to reproduce.
+    # Process definitions repeat the same few sources; failures are not cached (nor costly).
     try:
         return compile_restricted(
             source, filename=SCRIPT_FILENAME, mode=mode, policy=_SandboxPolicy
@@ -219,15 +214,10 @@ def _compile_error(exc: SyntaxError) -> ScriptError:
     # SyntaxError (e.g. `return` outside a function) comes from the final compile() call.
     if exc.args and isinstance(exc.args[0], (tuple, list)):
         messages = [str(message) for message in exc.args[0]]
-        line = _leading_line_number(messages[0]) if messages else None
+        found = re.match(r"Line (\d+):", messages[0]) if messages else None
+        line = int(found.group(1)) if found else None
         return ScriptError("; ".join(messages) or "invalid script", line)
     return ScriptError(f"Line {exc.lineno}: SyntaxError: {exc.msg}", exc.lineno)
-
-
-def _leading_line_number(message: str) -> int | None:
-    prefix, _, _ = message.partition(":")
-    number = prefix.removeprefix("Line ").strip()
-    return int(number) if number.isdigit() else None
 
 
 def _script_line(exc: BaseException) -> int | None:
@@ -298,7 +288,11 @@ class Sandbox(BasePythonScriptEngineEnvironment):
         code = _compile(_require_source(script), "exec")
         data = _public(context)
         # A deep copy, so a script that fails halfway leaves the task data untouched.
-        scope = self._scope(copy.deepcopy(data), external_context)
+        try:
+            copied = copy.deepcopy(data)
+        except Exception as exc:
+            raise ScriptError(f"task data cannot be copied: {exc}") from exc
+        scope = self._scope(copied, external_context)
         self._run(code, scope)
         self._write_back(context, data, scope, external_context)
         return True
@@ -354,8 +348,7 @@ class Sandbox(BasePythonScriptEngineEnvironment):
 
         def check(frame: types.FrameType, event: str, arg: Any) -> Any:
             if time.monotonic() > deadline:
-                # CPython removes the trace function after this raises; the finally below
-                # restores the previous one.
+                # CPython drops the trace function after this raises; `finally` restores it.
                 raise ScriptTimeoutError(
                     f"time limit of {limit:g} s exceeded (line {frame.f_lineno})", frame.f_lineno
                 )
@@ -368,7 +361,7 @@ class Sandbox(BasePythonScriptEngineEnvironment):
 
         sys.settrace(on_call)
         try:
-            return eval(code, scope)  # noqa: S307 - restricted code object, guarded globals
+            return eval(code, scope)  # restricted code object, guarded globals
         finally:
             sys.settrace(previous)
 
@@ -379,16 +372,24 @@ class Sandbox(BasePythonScriptEngineEnvironment):
         scope: Mapping[str, Any],
         external_context: Mapping[str, Any] | None,
     ) -> None:
-        for name in before:
-            if name not in scope:  # `del name` in the script
-                del context[name]
         not_data = {*self._functions, *_BUILTINS, *(external_context or {})}
+        updates: dict[str, Any] = {}
         for name, value in scope.items():
             if name.startswith("_") or (name in not_data and name not in before):
                 continue
             if callable(value) or isinstance(value, types.ModuleType):
                 continue  # functions the script defined are not task data
-            context[name] = value
+            if isinstance(value, Iterator):
+                # zip(), map(), generators...: single-use and not serializable; fail here, with
+                # the name, rather than later in the workflow serializer.
+                raise ScriptError(
+                    f"{name!r} holds a one-shot {type(value).__name__} object; store list(...)"
+                )
+            updates[name] = value
+        for name in before:
+            if name not in scope:  # `del name` in the script
+                del context[name]
+        context.update(updates)
 
 
 def _require_source(source: Any) -> str:

@@ -139,7 +139,12 @@ class Bots:
     def act_on_open_tasks(self) -> int:
         """Complete every open task a bot is due to handle now; returns how many were done."""
         done = 0
-        for task in self.engine.tasks.query().list():
+        # Task ids are random: a stable order keeps the seeded choices reproducible.
+        tasks = sorted(
+            self.engine.tasks.query().list(),
+            key=lambda t: (t.business_key or "", t.element_id, t.assignee or "", t.created_at),
+        )
+        for task in tasks:
             handler = getattr(self, f"_on_{task.form_key}", None)
             if handler is None:
                 continue
