@@ -104,3 +104,97 @@ BILLION_LAUGHS = (
     'id="d" targetNamespace="http://x"><bpmn:process id="approval" name="&lol9;" '
     'isExecutable="true"><bpmn:startEvent id="s"/></bpmn:process></bpmn:definitions>'
 )
+
+
+MESSAGE_DEFS = """
+  <bpmn:collaboration id="collab">
+    <bpmn:correlationKey id="order_key" name="order">
+      <bpmn:correlationPropertyRef>order_id</bpmn:correlationPropertyRef>
+    </bpmn:correlationKey>
+  </bpmn:collaboration>
+  <bpmn:message id="paid" name="paid"/>
+  <bpmn:message id="hello" name="hello"/>
+  <bpmn:correlationProperty id="order_id" name="order_id">
+    <bpmn:correlationPropertyRetrievalExpression messageRef="paid">
+      <bpmn:messagePath>order_id</bpmn:messagePath>
+    </bpmn:correlationPropertyRetrievalExpression>
+  </bpmn:correlationProperty>"""
+
+
+def waiter(process_id: str = "waiter") -> str:
+    """start → wait for message `paid` (correlated by order_id) → script → end."""
+    return (
+        HEAD
+        + MESSAGE_DEFS
+        + f"""
+  <bpmn:process id="{process_id}" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait_paid"/>
+    <bpmn:intermediateCatchEvent id="wait_paid"><bpmn:incoming>f1</bpmn:incoming>
+      <bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:messageEventDefinition id="wait_paid_def" messageRef="paid">
+        <bpmn:extensionElements>
+          <spiffworkflow:messageVariable>payment</spiffworkflow:messageVariable>
+          <spiffworkflow:processVariableCorrelation>
+            <spiffworkflow:propertyId>order_id</spiffworkflow:propertyId>
+            <spiffworkflow:expression>order_id</spiffworkflow:expression>
+          </spiffworkflow:processVariableCorrelation>
+        </bpmn:extensionElements>
+      </bpmn:messageEventDefinition></bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="wait_paid" targetRef="book"/>
+    <bpmn:scriptTask id="book"><bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>
+      <bpmn:script>paid_amount = payment["amount"]</bpmn:script></bpmn:scriptTask>
+    <bpmn:sequenceFlow id="f3" sourceRef="book" targetRef="end"/>
+    <bpmn:endEvent id="end"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>"""
+    )
+
+
+PAYLOAD = '{"order_id": order_id, "amount": amount}'
+
+
+def payer(process_id: str = "payer") -> str:
+    """start → throw `paid` with the order id and amount → end."""
+    return (
+        HEAD
+        + MESSAGE_DEFS
+        + f"""
+  <bpmn:process id="{process_id}" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="pay"/>
+    <bpmn:intermediateThrowEvent id="pay"><bpmn:incoming>f1</bpmn:incoming>
+      <bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:messageEventDefinition id="pay_def" messageRef="paid">
+        <bpmn:extensionElements>
+          <spiffworkflow:messagePayload>{PAYLOAD}</spiffworkflow:messagePayload>
+        </bpmn:extensionElements>
+      </bpmn:messageEventDefinition></bpmn:intermediateThrowEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="pay" targetRef="end"/>
+    <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>"""
+    )
+
+
+def greeted(process_id: str = "greeted") -> str:
+    """A message start event `hello` → user task → end."""
+    return (
+        HEAD
+        + MESSAGE_DEFS
+        + f"""
+  <bpmn:process id="{process_id}" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing>
+      <bpmn:messageEventDefinition id="hello_def" messageRef="hello">
+        <bpmn:extensionElements>
+          <spiffworkflow:messageVariable>greeting</spiffworkflow:messageVariable>
+        </bpmn:extensionElements>
+      </bpmn:messageEventDefinition></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="answer"/>
+    <bpmn:userTask id="answer" name="Répondre"><bpmn:incoming>f1</bpmn:incoming>
+      <bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="answer" targetRef="end"/>
+    <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>"""
+    )
