@@ -11,12 +11,16 @@ from .errors import (
     NotFoundError,
     ProcessError,
 )
+from .models import OutboxMessage
+from .outbox import Dispatcher
+from .retries import RetryPolicy
 from .scripting import Service, ServiceContext
 
 __all__ = [
     "Clock",
     "ConflictError",
     "DeploymentError",
+    "Dispatcher",
     "Engine",
     "EngineConfig",
     "EngineError",
@@ -24,7 +28,9 @@ __all__ = [
     "FrozenClock",
     "InvalidInputError",
     "NotFoundError",
+    "OutboxMessage",
     "ProcessError",
+    "RetryPolicy",
     "Service",
     "ServiceContext",
     "SystemClock",

@@ -9,7 +9,7 @@ import contextlib
 import contextvars
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -151,14 +151,17 @@ class StateSerializer:
             "subprocess_specs": self._converter.mapping_to_dict(subprocess_specs),
         }
 
-    def specs(self, process_id: str, checksum: str, stored: dict[str, Any]) -> tuple[Any, Any]:
+    def specs(
+        self, process_id: str, checksum: str, stored: Callable[[], dict[str, Any]]
+    ) -> tuple[Any, Any]:
         """Restored spec objects for a version, cached by content: the same files (whatever the
-        database or version number) always make the same spec."""
+        database or version number) always make the same spec. `stored` is read on a miss."""
         key = (process_id, checksum)
         cached = self._specs.get(key)
         if cached is None:
-            spec = self._registry.restore(stored["spec"])
-            subs = self._converter.mapping_from_dict(stored["subprocess_specs"])
+            dct = stored()
+            spec = self._registry.restore(dct["spec"])
+            subs = self._converter.mapping_from_dict(dct["subprocess_specs"])
             cached = self._specs[key] = (spec, subs)
         return cached
 

@@ -12,7 +12,9 @@ from .commands import CommandExecutor, make_sql_engine
 from .history import HistoryService
 from .management import ManagementService
 from .messages import MessageService
+from .outbox import Dispatcher, OutboxService
 from .repository import RepositoryService
+from .retries import RetryPolicy
 from .runtime import RuntimeService
 from .scripting import Service
 from .steps import Runner
@@ -25,6 +27,8 @@ class EngineConfig:
     database_url: str
     clock: Clock = field(default_factory=SystemClock)
     services: Mapping[str, Service] = field(default_factory=dict)
+    dispatchers: Mapping[str, Dispatcher] = field(default_factory=dict)
+    retries: RetryPolicy = field(default_factory=RetryPolicy)
     script_time_limit: float = 1.0
 
 
@@ -41,9 +45,10 @@ class Engine:
         self.runtime = RuntimeService(executor, runner)
         self.tasks = TaskService(executor, runner)
         self.messages = MessageService(executor, runner)
-        self.timers = TimerService(executor, runner, config.clock)
+        self.timers = TimerService(executor, runner, config.clock, config.retries)
+        self.outbox = OutboxService(executor, config.clock, config.retries, config.dispatchers)
         self.history = HistoryService(executor)
-        self.management = ManagementService(self._sql)
+        self.management = ManagementService(self._sql, executor, config.clock)
 
     def close(self) -> None:
         self._sql.dispose()

@@ -1,13 +1,11 @@
-"""HistoryService: the append-only audit of every step, and the outbox as written."""
+"""HistoryService: the append-only audit of every step."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .commands import CommandExecutor
-from .models import HistoryEntry, OutboxMessage
-from .storage.records import OutboxRecord
+from .models import HistoryEntry
 from .storage.stores import HistoryStore
 
 
@@ -31,26 +29,3 @@ class HistoryService:
             ]
 
         return self._executor.execute(command)
-
-    def outbox(self, *, kind: str | None = None, topic: str | None = None) -> list[OutboxMessage]:
-        query = select(OutboxRecord).order_by(OutboxRecord.id)
-        if kind is not None:
-            query = query.where(OutboxRecord.kind == kind)
-        if topic is not None:
-            query = query.where(OutboxRecord.topic == topic)
-        return self._executor.execute(
-            lambda s: [
-                OutboxMessage(
-                    id=r.id,
-                    instance_id=r.instance_id,
-                    topic=r.topic,
-                    kind=r.kind,
-                    recipient=r.recipient,
-                    payload=dict(r.payload or {}),
-                    status=r.status,
-                    attempts=r.attempts,
-                    created_at=r.created_at,
-                )
-                for r in s.scalars(query)
-            ]
-        )

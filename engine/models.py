@@ -80,3 +80,39 @@ class FiredTimer:
     element_id: str
     due_at: datetime
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class Incident:
+    id: int
+    kind: str
+    status: str
+    instance_id: str | None
+    element_id: str | None
+    error: str
+    attempts: int
+    created_at: datetime
+    resolved_at: datetime | None
+    resolution: str | None
+
+
+@dataclass(frozen=True)
+class WorkerInfo:
+    id: str
+    host: str
+    pid: int
+    started_at: datetime
+    heartbeat_at: datetime
+    timers_fired: int
+    messages_sent: int
+
+
+@dataclass(frozen=True)
+class EngineStatus:
+    workers: tuple[WorkerInfo, ...]
+    timers_pending: int
+    timers_overdue: int
+    timers_suspended: int
+    next_timer: datetime | None
+    outbox_backlog: int
+    incidents_open: int

@@ -66,7 +66,8 @@ class Steps:
             record = InstanceStore(self.session).get(instance_id)
             version = VersionStore(self.session).get(record.version_id)
             workflow = SERIALIZER.loads(
-                record.state, SERIALIZER.specs(version.process_id, version.checksum, version.spec)
+                record.state,
+                SERIALIZER.specs(version.process_id, version.checksum, lambda: version.spec),
             )
             execution = self._execution(record, workflow)
             loaded = self._loaded[instance_id] = _Loaded(
@@ -97,7 +98,7 @@ class Steps:
             started_by=actor,
         )
         spec, subprocess_specs = SERIALIZER.specs(
-            version.process_id, version.checksum, version.spec
+            version.process_id, version.checksum, lambda: version.spec
         )
         execution = self._execution(record, BpmnWorkflow(spec, subprocess_specs))
         self._loaded[record.id] = _Loaded(record, execution, True, {})
@@ -209,6 +210,7 @@ class Steps:
                     status="pending",
                     attempts=0,
                     created_at=now,
+                    next_attempt_at=now,
                 )
             )
         execution.effects.clear()

@@ -1,10 +1,10 @@
 """Host code that diagrams call by name from service tasks."""
 
-from engine import Service
+from engine import Dispatcher, Service
 
 from .budget import check_budget
 from .documents import render_document
-from .email import send_email
+from .email import log_email, send_email
 
 SERVICES: dict[str, Service] = {
     "email.send": send_email,
@@ -12,4 +12,9 @@ SERVICES: dict[str, Service] = {
     "document.render": render_document,
 }
 
-__all__ = ["SERVICES"]
+# Outbox topics and what delivers them.
+DISPATCHERS: dict[str, Dispatcher] = {
+    "email": log_email,
+}
+
+__all__ = ["DISPATCHERS", "SERVICES"]

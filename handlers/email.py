@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from engine import InvalidInputError, ServiceContext
+from engine import InvalidInputError, OutboxMessage, ServiceContext
+
+log = logging.getLogger(__name__)
 
 # Task data that never belongs in a mail (large or internal values).
 _PRIVATE_PREFIXES = ("spiff__",)
@@ -24,3 +27,10 @@ def send_email(ctx: ServiceContext, kind: str, to: str) -> dict[str, Any]:
         recipient=to,
     )
     return {"kind": kind, "to": to, "queued_at": ctx.now.isoformat()}
+
+
+def log_email(message: OutboxMessage) -> None:
+    """Deliver an `email` outbox row to the log (the SMTP dispatcher replaces it when set up)."""
+    log.info(
+        "mail %s #%s to %s (%s)", message.kind, message.id, message.recipient, message.instance_id
+    )

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from engine import Clock, Engine, EngineConfig, FrozenClock, Service
+from engine import Clock, Dispatcher, Engine, EngineConfig, FrozenClock, RetryPolicy, Service
 
 T0 = datetime(2020, 2, 1, 8, 0, tzinfo=UTC)
 
@@ -77,12 +77,16 @@ def make_engine(database_url: str, clock: FrozenClock) -> Iterator[EngineFactory
         *,
         with_clock: Clock | None = None,
         script_time_limit: float = 1.0,
+        dispatchers: Mapping[str, Dispatcher] | None = None,
+        retries: RetryPolicy | None = None,
     ) -> Engine:
         engine = Engine(
             EngineConfig(
                 database_url=database_url,
                 clock=with_clock or clock,
                 services=services or {},
+                dispatchers=dispatchers or {},
+                retries=retries or RetryPolicy(),
                 script_time_limit=script_time_limit,
             )
         )

@@ -198,3 +198,29 @@ def greeted(process_id: str = "greeted") -> str:
   </bpmn:process>
 </bpmn:definitions>"""
     )
+
+
+def ticker(process_id: str = "ticker", service: str = "email.send") -> str:
+    """start → timer at `due` → a service (email.send: one outbox row per firing) → end."""
+    return (
+        HEAD
+        + f"""
+  <bpmn:process id="{process_id}" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait"/>
+    <bpmn:intermediateCatchEvent id="wait"><bpmn:incoming>f1</bpmn:incoming>
+      <bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:timerEventDefinition><bpmn:timeDate>due</bpmn:timeDate></bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="effect"/>
+    <bpmn:serviceTask id="effect"><bpmn:extensionElements>
+      <spiffworkflow:serviceTaskOperator id="{service}"><spiffworkflow:parameters>
+        <spiffworkflow:parameter id="kind" type="str" value="'tick'"/>
+        <spiffworkflow:parameter id="to" type="str" value="'ops@example.org'"/>
+      </spiffworkflow:parameters></spiffworkflow:serviceTaskOperator></bpmn:extensionElements>
+      <bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing></bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f3" sourceRef="effect" targetRef="end"/>
+    <bpmn:endEvent id="end"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>"""
+    )

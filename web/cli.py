@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import logging
 import os
+import signal
+import subprocess
 import sys
+from datetime import timedelta
 
 import click
 from rich.console import Console
@@ -12,6 +17,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import workflows
+from engine import Engine
+from engine.worker import Worker, WorkerSettings
 from workflows.fact import calls
 from workflows.fact.simulation import SimulationReport, simulate
 
@@ -21,11 +28,19 @@ def main() -> None:
     """Concerto: calls for projects run end to end as BPMN processes."""
 
 
+def _engine(database_url: str | None) -> Engine:
+    """An engine configured from the environment (DATABASE_URL, RETRY_*, ...)."""
+    settings = dict(os.environ)
+    if database_url:
+        settings["DATABASE_URL"] = database_url
+    return workflows.build_engine(settings)
+
+
 @main.command("init-db")
 @click.option("--database-url", envvar="DATABASE_URL", default=None, help="SQLAlchemy URL.")
 def init_db(database_url: str | None) -> None:
     """Create or upgrade the schema and deploy the FACT diagrams."""
-    engine = workflows.build_engine({"DATABASE_URL": database_url})
+    engine = _engine(database_url)
     try:
         engine.management.create_schema()
         for process_id, version in calls.deploy(engine).items():
@@ -39,7 +54,7 @@ def init_db(database_url: str | None) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--database-url", envvar="DATABASE_URL", default=None, help="SQLAlchemy URL.")
 def run(host: str, port: int, database_url: str | None) -> None:
-    """Prepare the database and serve the web app."""
+    """Prepare the database, start one worker beside it and serve the web app."""
     from . import create_app
 
     if database_url:
@@ -48,8 +63,62 @@ def run(host: str, port: int, database_url: str | None) -> None:
     engine = app.extensions["concerto"]
     engine.management.create_schema()
     calls.deploy(engine)
+    worker = subprocess.Popen([sys.executable, "-m", "web.cli", "worker"])
     click.echo(f"Concerto sur http://{host}:{port}/  (santé : http://{host}:{port}/health)")
-    app.run(host=host, port=port, use_reloader=False)
+    click.echo(f"Worker lancé (pid {worker.pid}) ; état : concerto status")
+    try:
+        app.run(host=host, port=port, use_reloader=False)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+
+
+@main.command()
+@click.option("--database-url", envvar="DATABASE_URL", default=None, help="SQLAlchemy URL.")
+@click.option("--poll", default=1.0, show_default=True, help="Seconds between looks for new work.")
+@click.option("--batch", default=100, show_default=True, help="Timers claimed at once.")
+@click.option("--lease", default=60.0, show_default=True, help="Seconds a claim lasts.")
+def worker(database_url: str | None, poll: float, batch: int, lease: float) -> None:
+    """Fire due timers and deliver the outbox until SIGTERM (run as many as needed)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    engine = _engine(database_url)
+    engine.management.create_schema()
+    settings = WorkerSettings(poll_interval=poll, batch=batch, lease=timedelta(seconds=lease))
+    try:
+        Worker(engine, settings).run_forever()
+    finally:
+        engine.close()
+
+
+@main.command()
+@click.option("--database-url", envvar="DATABASE_URL", default=None, help="SQLAlchemy URL.")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+def status(database_url: str | None, as_json: bool) -> None:
+    """Live workers, timers pending and overdue, outbox backlog, open incidents."""
+    engine = _engine(database_url)
+    try:
+        state = engine.management.status()
+    finally:
+        engine.close()
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(state), default=str, indent=2))
+        return
+    console = Console()
+    table = Table(title=f"Workers en vie : {len(state.workers)}")
+    for column in ("worker", "pid", "démarré", "dernier signe", "minuteurs", "messages"):
+        table.add_column(column)
+    for w in state.workers:
+        table.add_row(
+            w.id, str(w.pid), f"{w.started_at:%Y-%m-%d %H:%M:%S}",
+            f"{w.heartbeat_at:%H:%M:%S}", str(w.timers_fired), str(w.messages_sent),
+        )  # fmt: skip
+    console.print(table)
+    console.print(
+        f"Minuteurs en attente : {state.timers_pending} (en retard : {state.timers_overdue}, "
+        f"suspendus : {state.timers_suspended}) ; prochain : {state.next_timer or '-'}\n"
+        f"Courriels en file : {state.outbox_backlog} ; incidents ouverts : {state.incidents_open}"
+    )
 
 
 @main.command("simulate")
@@ -116,3 +185,7 @@ def _print_report(console: Console, report: SimulationReport) -> None:
     )
     if report.unfinished:
         console.print(f"[red]Dossiers non terminés : {', '.join(report.unfinished)}[/red]")
+
+
+if __name__ == "__main__":
+    main()

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from engine import Clock, Engine, EngineConfig, SystemClock
-from handlers import SERVICES
+from engine import Clock, Engine, EngineConfig, RetryPolicy, SystemClock
+from handlers import DISPATCHERS, SERVICES
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'instance' / 'concerto.db'}"
@@ -23,6 +23,12 @@ def build_engine(settings: Mapping[str, Any], *, clock: Clock | None = None) -> 
             database_url=url,
             clock=clock or SystemClock(),
             services=SERVICES,
-            script_time_limit=float(settings.get("SCRIPT_TIME_LIMIT", 1.0)),
+            dispatchers=DISPATCHERS,
+            retries=RetryPolicy(
+                attempts=int(settings.get("RETRY_ATTEMPTS") or 5),
+                base_delay=float(settings.get("RETRY_BASE_DELAY") or 10.0),
+                max_delay=float(settings.get("RETRY_MAX_DELAY") or 3600.0),
+            ),
+            script_time_limit=float(settings.get("SCRIPT_TIME_LIMIT") or 1.0),
         )
     )

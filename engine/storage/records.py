@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -65,8 +66,9 @@ class ProcessVersionRecord(Base):
     author: Mapped[str] = mapped_column(String(200))
     comment: Mapped[str] = mapped_column(Text, default="")
     deployed_at: Mapped[datetime]
-    files: Mapped[dict[str, Any]]  # file name -> text, as uploaded
-    spec: Mapped[dict[str, Any]]  # serialized spec and subprocess specs, stored once per version
+    # Large, and read only on a cache miss or a download: loaded on first access.
+    files: Mapped[dict[str, Any]] = mapped_column(deferred=True)  # file name -> text
+    spec: Mapped[dict[str, Any]] = mapped_column(deferred=True)  # spec + subprocess specs
     message_starts: Mapped[dict[str, Any]]  # message name -> start event id
 
 
@@ -124,6 +126,14 @@ class TimerRecord(Base):
     task_id: Mapped[str] = mapped_column(String(36))
     element_id: Mapped[str] = mapped_column(String(200))
     due_at: Mapped[datetime] = mapped_column(index=True)
+    # A worker's claim: the timer is its own until the lease ends (then anyone may take it).
+    locked_by: Mapped[str | None] = mapped_column(String(100))
+    locked_until: Mapped[datetime | None]
+    # Failed firings: retried with backoff, suspended when attempts run out (an incident).
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    retry_at: Mapped[datetime | None]
+    suspended: Mapped[bool] = mapped_column(default=False, server_default=false())
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class SubscriptionRecord(Base):
@@ -155,6 +165,11 @@ class OutboxRecord(Base):
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime | None] = mapped_column(index=True)
+    locked_by: Mapped[str | None] = mapped_column(String(100))
+    locked_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class HistoryRecord(Base):
@@ -170,3 +185,37 @@ class HistoryRecord(Base):
     element_id: Mapped[str | None] = mapped_column(String(200))
     element_name: Mapped[str | None] = mapped_column(String(300))
     changes: Mapped[dict[str, Any]]
+
+
+class IncidentRecord(Base):
+    """A timer or outbox delivery that failed every attempt, waiting for staff."""
+
+    __tablename__ = "incident"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "timer" or "outbox"
+    status: Mapped[str] = mapped_column(String(20), index=True)  # "open" or "resolved"
+    instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    element_id: Mapped[str | None] = mapped_column(String(200))
+    timer_id: Mapped[int | None]
+    outbox_id: Mapped[int | None]
+    error: Mapped[str] = mapped_column(Text)
+    attempts: Mapped[int]
+    created_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    resolution: Mapped[str | None] = mapped_column(Text)
+
+
+class WorkerRecord(Base):
+    """A worker process and its heartbeat, for `concerto status`."""
+
+    __tablename__ = "worker"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    host: Mapped[str] = mapped_column(String(200))
+    pid: Mapped[int]
+    started_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime]
+    stopped_at: Mapped[datetime | None]
+    timers_fired: Mapped[int] = mapped_column(default=0)
+    messages_sent: Mapped[int] = mapped_column(default=0)

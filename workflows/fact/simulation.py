@@ -119,7 +119,7 @@ def _report(engine, call_id, applications, seed, bots, begin, rounds) -> Simulat
             outcome = f"{outcome}:unsigned"
         outcomes[outcome] += 1
         granted_by[outcome] += int(dossier.variables.get("amount_granted") or 0)
-    outbox = engine.history.outbox()
+    outbox = engine.outbox.list()
     mails = Counter(m.kind for m in outbox if m.topic == "email")
     call = engine.runtime.get(call_id)
     timeline = _timeline(engine, call, outbox)

@@ -94,7 +94,7 @@ class FactCall:
         self.engine.tasks.complete(task.id, {"decisions": decisions}, actor="president")
 
     def mails(self, kind: str, to: str | None = None) -> list[Any]:
-        return [m for m in self.engine.history.outbox(kind=kind) if to is None or m.recipient == to]
+        return [m for m in self.engine.outbox.list(kind=kind) if to is None or m.recipient == to]
 
 
 @pytest.fixture
