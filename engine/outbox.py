@@ -18,7 +18,8 @@ from .clock import Clock
 from .commands import CommandExecutor
 from .models import OutboxMessage
 from .retries import RetryPolicy
-from .storage.records import IncidentRecord, OutboxRecord
+from .storage.records import OutboxRecord
+from .storage.stores import open_incident
 
 log = logging.getLogger(__name__)
 
@@ -126,17 +127,15 @@ class OutboxService:
         row.locked_by = row.locked_until = None
         if self._retries.exhausted(row.attempts):
             row.status = DEAD
-            session.add(
-                IncidentRecord(
-                    kind="outbox",
-                    status="open",
-                    instance_id=row.instance_id,
-                    element_id=row.kind,
-                    outbox_id=row.id,
-                    error=row.last_error,
-                    attempts=row.attempts,
-                    created_at=now,
-                )
+            open_incident(
+                session,
+                kind="outbox",
+                instance_id=row.instance_id,
+                element_id=row.kind,
+                error=row.last_error,
+                attempts=row.attempts,
+                at=now,
+                outbox_id=row.id,
             )
         else:
             row.next_attempt_at = now + self._retries.delay(row.attempts)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from .commands import CommandExecutor
-from .errors import ConflictError, InvalidInputError, NotFoundError
+from .errors import ConflictError, InvalidInputError
 from .execution import RUNNING
 from .models import Instance
+from .query import Query
 from .steps import Runner, Steps
 from .storage.records import InstanceRecord
 from .storage.stores import InstanceStore, VersionStore
@@ -80,57 +80,27 @@ class RuntimeService:
         return self._executor.execute(command)
 
     def query(self) -> InstanceQuery:
-        return InstanceQuery(self._executor)
+        return InstanceQuery(self._executor, to_model)
 
 
-class InstanceQuery:
+class InstanceQuery(Query[InstanceRecord, Instance]):
     """Fluent filter over instances, read from the instance table only."""
 
-    def __init__(self, executor: CommandExecutor) -> None:
-        self._executor = executor
-        self._filters: list[Any] = []
+    record = InstanceRecord
+    order_by = (InstanceRecord.started_at, InstanceRecord.id)
+    label = "instance"
 
     def process(self, process_id: str) -> InstanceQuery:
-        self._filters.append(InstanceRecord.process_id == process_id)
-        return self
+        return self.where(InstanceRecord.process_id == process_id)
 
     def status(self, status: str) -> InstanceQuery:
-        self._filters.append(InstanceRecord.status == status)
-        return self
+        return self.where(InstanceRecord.status == status)
 
     def business_key(self, key: str) -> InstanceQuery:
-        self._filters.append(InstanceRecord.business_key == key)
-        return self
+        return self.where(InstanceRecord.business_key == key)
 
     def business_key_prefix(self, prefix: str) -> InstanceQuery:
-        self._filters.append(InstanceRecord.business_key.startswith(prefix, autoescape=True))
-        return self
-
-    def _select(self) -> Select[tuple[InstanceRecord]]:
-        return select(InstanceRecord).where(*self._filters)
-
-    def list(self) -> list[Instance]:
-        query = self._select().order_by(InstanceRecord.started_at, InstanceRecord.id)
-        return self._executor.execute(lambda s: [to_model(r) for r in s.scalars(query)])
-
-    def page(self, offset: int, limit: int) -> list[Instance]:
-        query = (
-            self._select()
-            .order_by(InstanceRecord.started_at, InstanceRecord.id)
-            .offset(offset)
-            .limit(limit)
-        )
-        return self._executor.execute(lambda s: [to_model(r) for r in s.scalars(query)])
-
-    def count(self) -> int:
-        query = select(func.count()).select_from(self._select().subquery())
-        return self._executor.execute(lambda s: int(s.scalar(query) or 0))
-
-    def one(self) -> Instance:
-        found = self.page(0, 2)
-        if len(found) != 1:
-            raise NotFoundError(f"expected one instance, found {len(found)}")
-        return found[0]
+        return self.where(InstanceRecord.business_key.startswith(prefix, autoescape=True))
 
 
 def _running(steps: Steps, instance_id: str):  # type: ignore[no-untyped-def]

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
 from .commands import CommandExecutor
-from .errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from .errors import ConflictError, ForbiddenError, InvalidInputError
 from .models import UserTask
+from .query import Query
 from .steps import Runner, Steps
 from .storage.records import UserTaskRecord
 from .storage.stores import TaskStore
@@ -69,49 +70,40 @@ class TaskService:
         return self._executor.execute(command)
 
     def query(self) -> TaskQuery:
-        return TaskQuery(self._executor)
+        return TaskQuery(self._executor, to_model)
 
 
-class TaskQuery:
+class TaskQuery(Query[UserTaskRecord, UserTask]):
     """Fluent filter over open user tasks; never deserializes an instance."""
 
-    def __init__(self, executor: CommandExecutor) -> None:
-        self._executor = executor
-        self._filters: list[Any] = []
+    record = UserTaskRecord
+    order_by = (UserTaskRecord.created_at, UserTaskRecord.id)
+    label = "open task"
 
     def instance(self, instance_id: str) -> TaskQuery:
-        self._filters.append(UserTaskRecord.instance_id == instance_id)
-        return self
+        return self.where(UserTaskRecord.instance_id == instance_id)
 
     def process(self, process_id: str) -> TaskQuery:
-        self._filters.append(UserTaskRecord.process_id == process_id)
-        return self
+        return self.where(UserTaskRecord.process_id == process_id)
 
     def element(self, element_id: str) -> TaskQuery:
-        self._filters.append(UserTaskRecord.element_id == element_id)
-        return self
+        return self.where(UserTaskRecord.element_id == element_id)
 
     def form_key(self, form_key: str) -> TaskQuery:
-        self._filters.append(UserTaskRecord.form_key == form_key)
-        return self
+        return self.where(UserTaskRecord.form_key == form_key)
 
     def business_key(self, key: str) -> TaskQuery:
-        self._filters.append(UserTaskRecord.business_key == key)
-        return self
+        return self.where(UserTaskRecord.business_key == key)
 
     def lanes(self, lanes: Iterable[str]) -> TaskQuery:
-        self._filters.append(UserTaskRecord.lane.in_(list(lanes)))
-        return self
+        return self.where(UserTaskRecord.lane.in_(list(lanes)))
 
     def assignee(self, user: str) -> TaskQuery:
-        self._filters.append(
-            or_(UserTaskRecord.assignee == user, UserTaskRecord.claimed_by == user)
-        )
-        return self
+        return self.where(or_(UserTaskRecord.assignee == user, UserTaskRecord.claimed_by == user))
 
     def available_to(self, user: str, lanes: Iterable[str]) -> TaskQuery:
         """Tasks assigned to or claimed by `user`, or unassigned in one of `lanes`."""
-        self._filters.append(
+        return self.where(
             or_(
                 UserTaskRecord.assignee == user,
                 UserTaskRecord.claimed_by == user,
@@ -120,32 +112,6 @@ class TaskQuery:
                 & UserTaskRecord.claimed_by.is_(None),
             )
         )
-        return self
-
-    def _select(self) -> Select[tuple[UserTaskRecord]]:
-        return select(UserTaskRecord).where(*self._filters)
-
-    def list(self) -> list[UserTask]:
-        return self.page(0, None)
-
-    def page(self, offset: int, limit: int | None) -> list[UserTask]:
-        query = (
-            self._select()
-            .order_by(UserTaskRecord.created_at, UserTaskRecord.id)
-            .offset(offset)
-            .limit(limit)
-        )
-        return self._executor.execute(lambda s: [to_model(r) for r in s.scalars(query)])
-
-    def count(self) -> int:
-        query = select(func.count()).select_from(self._select().subquery())
-        return self._executor.execute(lambda s: int(s.scalar(query) or 0))
-
-    def one(self) -> UserTask:
-        found = self.page(0, 2)
-        if len(found) != 1:
-            raise NotFoundError(f"expected one open task, found {len(found)}")
-        return found[0]
 
 
 def to_model(record: UserTaskRecord) -> UserTask:

@@ -20,7 +20,8 @@ from .execution import RUNNING
 from .models import FiredTimer
 from .retries import RetryPolicy
 from .steps import Runner, Steps
-from .storage.records import IncidentRecord, TimerRecord
+from .storage.records import TimerRecord
+from .storage.stores import open_incident
 
 log = logging.getLogger(__name__)
 
@@ -144,17 +145,15 @@ class TimerService:
         timer.locked_by = timer.locked_until = None
         if self._retries.exhausted(timer.attempts):
             timer.suspended = True
-            session.add(
-                IncidentRecord(
-                    kind="timer",
-                    status="open",
-                    instance_id=timer.instance_id,
-                    element_id=timer.element_id,
-                    timer_id=timer.id,
-                    error=error,
-                    attempts=timer.attempts,
-                    created_at=now,
-                )
+            open_incident(
+                session,
+                kind="timer",
+                instance_id=timer.instance_id,
+                element_id=timer.element_id,
+                error=error,
+                attempts=timer.attempts,
+                at=now,
+                timer_id=timer.id,
             )
         else:
             timer.retry_at = now + self._retries.delay(timer.attempts)

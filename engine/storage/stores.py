@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ..errors import NotFoundError
 from .records import (
     HistoryRecord,
+    IncidentRecord,
     InstanceRecord,
     OutboxRecord,
     ProcessVersionRecord,
@@ -211,3 +212,31 @@ class HistoryStore:
             .where(HistoryRecord.instance_id == instance_id)
             .order_by(HistoryRecord.id)
         ).all()
+
+
+def open_incident(
+    session: Session,
+    *,
+    kind: str,
+    instance_id: str | None,
+    element_id: str | None,
+    error: str,
+    attempts: int,
+    at: datetime,
+    timer_id: int | None = None,
+    outbox_id: int | None = None,
+) -> None:
+    """Record that a timer or a delivery failed every attempt and now waits for staff."""
+    session.add(
+        IncidentRecord(
+            kind=kind,
+            status="open",
+            instance_id=instance_id,
+            element_id=element_id,
+            timer_id=timer_id,
+            outbox_id=outbox_id,
+            error=error,
+            attempts=attempts,
+            created_at=at,
+        )
+    )
