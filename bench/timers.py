@@ -93,9 +93,12 @@ def wait_completed(engine: Engine, process_id: str, count: int, timeout: float) 
 def measure_lag(url: str, timers: int, worker_count: int) -> dict[str, float]:
     engine = fresh_engine(url)
     engine.repository.deploy("ticker", {"t.bpmn": TICKER}, author="bench")
-    started = time.monotonic()
-    engine.runtime.start("ticker", variables={"due": (now() + timedelta(hours=1)).isoformat()})
-    per_start = time.monotonic() - started
+    timings = []
+    for _ in range(3):  # the first start also restores the spec: keep the fastest
+        started = time.monotonic()
+        engine.runtime.start("ticker", variables={"due": (now() + timedelta(hours=1)).isoformat()})
+        timings.append(time.monotonic() - started)
+    per_start = min(timings)
     first = now() + timedelta(seconds=3 + per_start * timers * 1.5)
     window = 10.0  # the timers fall due one after another over this many seconds
     dues = {}
@@ -138,13 +141,20 @@ def create_drafts(engine: Engine, count: int) -> datetime:
         "contact": variables["contact"],
         "staff_email": variables["staff_email"],
     }
-    started = time.monotonic()
-    engine.runtime.start(
-        "fact_dossier",
-        business_key="probe",
-        variables={**base, "dossier_id": "probe", "deposit_deadline": "2099-01-01T00:00:00Z"},
-    )
-    per_start = time.monotonic() - started
+    timings = []
+    for probe in range(3):  # the first start also restores the spec: keep the fastest
+        started = time.monotonic()
+        engine.runtime.start(
+            "fact_dossier",
+            business_key=f"probe-{probe}",
+            variables={
+                **base,
+                "dossier_id": f"probe-{probe}",
+                "deposit_deadline": "2099-01-01T00:00:00+00:00",
+            },
+        )
+        timings.append(time.monotonic() - started)
+    per_start = min(timings)
     deadline = now() + timedelta(seconds=5 + per_start * count * 1.5)
     for n in range(count):
         engine.runtime.start(

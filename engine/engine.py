@@ -10,6 +10,7 @@ from sqlalchemy.orm import sessionmaker
 from .clock import Clock, SystemClock
 from .commands import CommandExecutor, make_sql_engine
 from .history import HistoryService
+from .identity import IdentityService
 from .management import ManagementService
 from .messages import MessageService
 from .outbox import Dispatcher, OutboxService
@@ -48,6 +49,7 @@ class Engine:
         self.timers = TimerService(executor, runner, config.clock, config.retries)
         self.outbox = OutboxService(executor, config.clock, config.retries, config.dispatchers)
         self.history = HistoryService(executor)
+        self.identity = IdentityService(executor, config.clock)
         self.management = ManagementService(self._sql, executor, config.clock)
 
     def close(self) -> None:

@@ -116,3 +116,12 @@ class EngineStatus:
     next_timer: datetime | None
     outbox_backlog: int
     incidents_open: int
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    email: str
+    display_name: str
+    roles: tuple[str, ...]
+    active: bool

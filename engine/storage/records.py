@@ -17,6 +17,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -219,3 +220,30 @@ class WorkerRecord(Base):
     stopped_at: Mapped[datetime | None]
     timers_fired: Mapped[int] = mapped_column(default=0)
     messages_sent: Mapped[int] = mapped_column(default=0)
+
+
+class UserRecord(Base):
+    """A person who signs in: staff, reviewer, commission member, applicant or observer."""
+
+    __tablename__ = "app_user"
+
+    username: Mapped[str] = mapped_column(String(100), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(300))
+    display_name: Mapped[str] = mapped_column(String(200))
+    roles: Mapped[dict[str, Any]]  # {"roles": [...]}: JSON holds a list portably this way
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    created_at: Mapped[datetime]
+
+
+class ApiTokenRecord(Base):
+    """A bearer token for the API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    username: Mapped[str] = mapped_column(ForeignKey("app_user.username", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]

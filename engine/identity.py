@@ -1,0 +1,154 @@
+"""IdentityService: users, their roles, passwords (argon2) and API bearer tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Iterable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .clock import Clock
+from .commands import CommandExecutor
+from .errors import ConflictError, InvalidInputError, NotFoundError
+from .models import User
+from .storage.records import ApiTokenRecord, UserRecord
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,99}$")
+MIN_PASSWORD = 10
+
+_hasher = PasswordHasher()
+# Verifying against this when the user does not exist keeps the timing of a failed sign-in
+# independent of whether the account exists.
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+class IdentityService:
+    def __init__(self, executor: CommandExecutor, clock: Clock) -> None:
+        self._executor = executor
+        self._clock = clock
+
+    def create_user(
+        self,
+        username: str,
+        password: str,
+        *,
+        roles: Iterable[str],
+        email: str,
+        display_name: str | None = None,
+    ) -> User:
+        if not USERNAME.match(username or ""):
+            raise InvalidInputError(
+                "identifiant : minuscules, chiffres et . _ @ - (2 à 100 caractères)",
+                field="username",
+            )
+        if len(password or "") < MIN_PASSWORD:
+            raise InvalidInputError(
+                f"mot de passe : au moins {MIN_PASSWORD} caractères", field="password"
+            )
+        if "@" not in (email or ""):
+            raise InvalidInputError("adresse électronique invalide", field="email")
+        record = UserRecord(
+            username=username,
+            password_hash=_hasher.hash(password),
+            email=email,
+            display_name=display_name or username,
+            roles={"roles": sorted(set(roles))},
+            active=True,
+            created_at=self._clock.now(),
+        )
+
+        def command(session: Session) -> User:
+            if session.get(UserRecord, username) is not None:
+                raise ConflictError(f"l'identifiant {username!r} existe déjà")
+            session.add(record)
+            return to_model(record)
+
+        return self._executor.execute(command)
+
+    def get(self, username: str) -> User:
+        def command(session: Session) -> User:
+            record = session.get(UserRecord, username)
+            if record is None:
+                raise NotFoundError(f"user {username!r} not found")
+            return to_model(record)
+
+        return self._executor.execute(command)
+
+    def list(self) -> list[User]:
+        query = select(UserRecord).order_by(UserRecord.username)
+        return self._executor.execute(lambda s: [to_model(r) for r in s.scalars(query)])
+
+    def authenticate(self, username: str, password: str) -> User | None:
+        """The user if the password matches an active account, else None."""
+        record = self._executor.execute(lambda s: s.get(UserRecord, username))
+        stored = record.password_hash if record is not None else _DUMMY_HASH
+        try:
+            _hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if record is None or not record.active:
+            return None
+        return to_model(record)
+
+    def issue_token(self, username: str, *, label: str = "api") -> str:
+        """A new bearer token for the user; only its hash is kept, so it is shown once."""
+        token = secrets.token_urlsafe(32)
+
+        def command(session: Session) -> str:
+            if session.get(UserRecord, username) is None:
+                raise NotFoundError(f"user {username!r} not found")
+            session.add(
+                ApiTokenRecord(
+                    token_hash=_digest(token),
+                    username=username,
+                    label=label,
+                    created_at=self._clock.now(),
+                )
+            )
+            return token
+
+        return self._executor.execute(command)
+
+    def user_for_token(self, token: str) -> User | None:
+        def command(session: Session) -> User | None:
+            row = session.scalar(
+                select(ApiTokenRecord).where(
+                    ApiTokenRecord.token_hash == _digest(token),
+                    ApiTokenRecord.revoked_at.is_(None),
+                )
+            )
+            if row is None:
+                return None
+            user = session.get(UserRecord, row.username)
+            return to_model(user) if user is not None and user.active else None
+
+        return self._executor.execute(command)
+
+    def revoke_token(self, token: str) -> None:
+        def command(session: Session) -> None:
+            row = session.scalar(
+                select(ApiTokenRecord).where(ApiTokenRecord.token_hash == _digest(token))
+            )
+            if row is not None and row.revoked_at is None:
+                row.revoked_at = self._clock.now()
+
+        self._executor.execute(command)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def to_model(record: UserRecord) -> User:
+    return User(
+        username=record.username,
+        email=record.email,
+        display_name=record.display_name,
+        roles=tuple((record.roles or {}).get("roles", [])),
+        active=record.active,
+    )
