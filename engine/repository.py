@@ -15,7 +15,7 @@ from .models import ProcessVersion
 from .storage.records import ProcessVersionRecord
 from .storage.stores import VersionStore
 
-ALLOWED_SUFFIXES = (".bpmn", ".dmn", ".json")
+ALLOWED_SUFFIXES = (".bpmn", ".dmn", ".json", ".form")  # .form: a form-js schema (JSON)
 
 
 class RepositoryService:
@@ -82,12 +82,13 @@ class RepositoryService:
 def _bytes(name: str, content: bytes | str) -> bytes:
     if not name.endswith(ALLOWED_SUFFIXES) or "/" in name or "\\" in name:
         raise DeploymentError(
-            f"{name}: only plain .bpmn, .dmn and .json file names are accepted", field=name
+            f"{name}: only plain .bpmn, .dmn, .form and .json file names are accepted",
+            field=name,
         )
     data = content.encode() if isinstance(content, str) else bytes(content)
     try:
         text = data.decode()
-        if name.endswith(".json"):
+        if name.endswith((".json", ".form")):
             json.loads(text)
     except UnicodeDecodeError as exc:
         raise DeploymentError(f"{name}: not UTF-8 text", field=name) from exc

@@ -99,6 +99,9 @@ class InstanceQuery(Query[InstanceRecord, Instance]):
     def business_key(self, key: str) -> InstanceQuery:
         return self.where(InstanceRecord.business_key == key)
 
+    def started_by(self, actor: str) -> InstanceQuery:
+        return self.where(InstanceRecord.started_by == actor)
+
     def business_key_prefix(self, prefix: str) -> InstanceQuery:
         return self.where(InstanceRecord.business_key.startswith(prefix, autoescape=True))
 

@@ -49,7 +49,7 @@ class _Loaded:
     execution: Execution
     is_new: bool
     before: dict[str, Any]
-    actions: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+    actions: list[tuple[str, str | None, str | None, str | None]] = field(default_factory=list)
 
 
 class Steps:
@@ -111,10 +111,16 @@ class Steps:
         return execution
 
     def record(
-        self, execution: Execution, action: str, actor: str | None, element_id: str | None = None
+        self,
+        execution: Execution,
+        action: str,
+        actor: str | None,
+        element_id: str | None = None,
+        *,
+        task_id: str | None = None,
     ) -> None:
         """Note an action for the audit log; its row is written by save()."""
-        self._loaded[execution.instance_id].actions.append((action, actor, element_id))
+        self._loaded[execution.instance_id].actions.append((action, actor, element_id, task_id))
 
     # --- saving -----------------------------------------------------------------------------
 
@@ -216,13 +222,14 @@ class Steps:
         execution.effects.clear()
         changes = _changes(loaded.before, variables)
         loaded.before = variables
-        for action, actor, element_id in loaded.actions:
+        for action, actor, element_id, task_id in loaded.actions:
             self.session.add(
                 HistoryRecord(
                     instance_id=record.id,
                     at=now,
                     actor=actor,
                     action=action,
+                    task_id=task_id,
                     element_id=element_id,
                     element_name=None,
                     changes=changes,

@@ -9,12 +9,12 @@ from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
 from .commands import CommandExecutor
-from .errors import ConflictError, ForbiddenError, InvalidInputError
+from .errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from .models import UserTask
 from .query import Query
 from .steps import Runner, Steps
 from .storage.records import UserTaskRecord
-from .storage.stores import TaskStore
+from .storage.stores import HistoryStore, TaskStore
 
 
 class TaskService:
@@ -24,6 +24,10 @@ class TaskService:
 
     def get(self, task_id: str) -> UserTask:
         return self._executor.execute(lambda s: to_model(TaskStore(s).get(task_id)))
+
+    def was_completed(self, task_id: str) -> bool:
+        """Whether this task id was completed (it is then gone from the open-task index)."""
+        return self._executor.execute(lambda s: HistoryStore(s).task_completed(str(task_id)))
 
     def claim(self, task_id: str, *, actor: str) -> UserTask:
         def command(session: Session) -> UserTask:
@@ -55,7 +59,11 @@ class TaskService:
                 raise InvalidInputError(f"invalid variable name {name!r}", field=name)
 
         def command(session: Session) -> UserTask:
-            task = TaskStore(session).get(task_id)
+            task = session.get(UserTaskRecord, str(task_id))
+            if task is None:
+                if HistoryStore(session).task_completed(str(task_id)):
+                    raise ConflictError(f"task {task_id} is already completed")
+                raise NotFoundError(f"task {task_id} not found or no longer open")
             owner = task.claimed_by or task.assignee
             if owner not in (None, actor):
                 raise ForbiddenError(f"task {task_id} is assigned to someone else")
@@ -63,7 +71,7 @@ class TaskService:
             steps = Steps(session, self._runner)
             execution = steps.load(task.instance_id)
             element_id = execution.complete_user_task(task_id, data)
-            steps.record(execution, "task_completed", actor, element_id)
+            steps.record(execution, "task_completed", actor, element_id, task_id=task.id)
             steps.save()
             return done
 

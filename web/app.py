@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, current_app, jsonify
 
 import workflows
-from engine import Engine
+from engine import Engine, EngineError
+
+from . import api, auth, pages
+from .errors import handle_engine_error
 
 
 class DefaultSettings:
     DATABASE_URL = os.environ.get("DATABASE_URL", workflows.DEFAULT_DATABASE_URL)
     SCRIPT_TIME_LIMIT = float(os.environ.get("SCRIPT_TIME_LIMIT", "1.0"))
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -24,7 +31,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_pyfile("concerto.cfg", silent=True)
     else:
         app.config.update(test_config)
-    app.extensions["concerto"] = workflows.build_engine(app.config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(app)
+    app.extensions["concerto"] = workflows.build_engine(app.config, clock=app.config.get("CLOCK"))
+    auth.init_app(app)
+    api.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_error_handler(EngineError, handle_engine_error)
 
     @app.get("/health")
     def health() -> Any:
@@ -40,6 +53,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
 def current_engine() -> Engine:
     return current_app.extensions["concerto"]
+
+
+def _instance_secret(app: Flask) -> str:
+    """A signing key kept in the instance folder, made once, for setups without SECRET_KEY."""
+    path = os.path.join(app.instance_path, "secret_key")
+    if not os.path.exists(path):
+        os.makedirs(app.instance_path, exist_ok=True)
+        with open(path, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    with open(path) as handle:
+        return handle.read().strip()
 
 
 def _iso(value: Any) -> str | None:

@@ -17,9 +17,11 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import workflows
-from engine import Engine
+from engine import Engine, EngineError
 from engine.worker import Worker, WorkerSettings
 from workflows.fact import calls
+from workflows.fact.demo import DEMO_PASSWORD, ensure_demo_users
+from workflows.fact.roles import ROLES
 from workflows.fact.simulation import SimulationReport, simulate
 
 
@@ -63,8 +65,13 @@ def run(host: str, port: int, database_url: str | None) -> None:
     engine = app.extensions["concerto"]
     engine.management.create_schema()
     calls.deploy(engine)
+    demo = ensure_demo_users(engine)
     worker = subprocess.Popen([sys.executable, "-m", "web.cli", "worker"])
     click.echo(f"Concerto sur http://{host}:{port}/  (santé : http://{host}:{port}/health)")
+    click.echo(f"API : http://{host}:{port}/api/docs  (OpenAPI : /api/openapi.json)")
+    click.echo(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
+    for username, roles in demo:
+        click.echo(f"  {username:14s} {roles}")
     click.echo(f"Worker lancé (pid {worker.pid}) ; état : concerto status")
     try:
         app.run(host=host, port=port, use_reloader=False)
@@ -89,6 +96,40 @@ def worker(database_url: str | None, poll: float, batch: int, lease: float) -> N
         Worker(engine, settings).run_forever()
     finally:
         engine.close()
+
+
+@main.group()
+def user() -> None:
+    """Manage user accounts."""
+
+
+@user.command("create")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES))
+@click.option("--email", required=True)
+@click.option("--name", "display_name", default=None)
+@click.password_option(envvar="CONCERTO_PASSWORD")
+@click.option("--database-url", envvar="DATABASE_URL", default=None, help="SQLAlchemy URL.")
+def user_create(
+    username: str,
+    roles: tuple[str, ...],
+    email: str,
+    display_name: str | None,
+    password: str,
+    database_url: str | None,
+) -> None:
+    """Create an account (the password is asked for, or read from CONCERTO_PASSWORD)."""
+    engine = _engine(database_url)
+    try:
+        engine.management.create_schema()
+        created = engine.identity.create_user(
+            username, password, roles=roles, email=email, display_name=display_name
+        )
+    except EngineError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        engine.close()
+    click.echo(f"compte {created.username} créé ({', '.join(created.roles)})")
 
 
 @main.command()

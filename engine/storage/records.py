@@ -183,6 +183,7 @@ class HistoryRecord(Base):
     at: Mapped[datetime]
     actor: Mapped[str | None] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(50))
+    task_id: Mapped[str | None] = mapped_column(String(36), index=True)
     element_id: Mapped[str | None] = mapped_column(String(200))
     element_name: Mapped[str | None] = mapped_column(String(300))
     changes: Mapped[dict[str, Any]]

@@ -206,6 +206,12 @@ class HistoryStore:
     def add(self, record: HistoryRecord) -> None:
         self._session.add(record)
 
+    def task_completed(self, task_id: str) -> bool:
+        query = select(HistoryRecord.id).where(
+            HistoryRecord.task_id == task_id, HistoryRecord.action == "task_completed"
+        )
+        return self._session.scalar(query.limit(1)) is not None
+
     def for_instance(self, instance_id: str) -> Sequence[HistoryRecord]:
         return self._session.scalars(
             select(HistoryRecord)

@@ -22,14 +22,19 @@ PROCESS_FILES = {
 }
 
 
+FORMS_DIR = PROJECT_ROOT / "bpmn" / "forms"
+
+
 def deploy(engine: Engine, *, author: str = "system") -> dict[str, ProcessVersion]:
-    """Deploy the FACT diagrams from bpmn/fact (a no-op for files already deployed)."""
+    """Deploy the FACT diagrams from bpmn/fact with the task forms of bpmn/forms (a no-op for
+    files already deployed)."""
+    forms = {path.name: path.read_bytes() for path in sorted(FORMS_DIR.glob("*.form"))}
     return {
         process_id: engine.repository.deploy(
             process_id,
-            {name: (BPMN_DIR / name).read_bytes() for name in names},
+            {**{name: (BPMN_DIR / name).read_bytes() for name in names}, **forms},
             author=author,
-            comment="FACT diagrams from bpmn/fact",
+            comment="FACT diagrams from bpmn/fact, forms from bpmn/forms",
         )
         for process_id, names in PROCESS_FILES.items()
     }

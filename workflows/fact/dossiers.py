@@ -76,13 +76,18 @@ def open_task(engine: Engine, dossier_id: str, form_key: str) -> UserTask:
 
 def deposit(engine: Engine, dossier_id: str, data: Mapping[str, Any], *, actor: str) -> Instance:
     """Deposit the draft: refused once the deadline has passed, even before a worker runs."""
+    check_deposits_open(engine, dossier_id)
+    task = open_task(engine, dossier_id, "deposit")
+    engine.tasks.complete(task.id, data, actor=actor)
+    return get_dossier(engine, dossier_id)
+
+
+def check_deposits_open(engine: Engine, dossier_id: str) -> None:
+    """Refuse a deposit once the dossier's deadline has passed, even before a worker runs."""
     dossier = get_dossier(engine, dossier_id)
     deadline = datetime.fromisoformat(dossier.variables["deposit_deadline"])
     if engine.clock.now() > deadline:
         raise ConflictError("la date limite de dépôt est passée : le dossier n'est plus modifiable")
-    task = open_task(engine, dossier_id, "deposit")
-    engine.tasks.complete(task.id, data, actor=actor)
-    return get_dossier(engine, dossier_id)
 
 
 def withdraw(engine: Engine, dossier_id: str, *, reason: str, actor: str) -> Instance:

@@ -65,8 +65,10 @@ def test_runtime_double_completion_is_a_conflict(approval: Engine) -> None:
     instance = approval.runtime.start("approval", variables={"x": 1, "deadline": DEADLINE})
     task = approval.tasks.query().instance(instance.id).one()
     approval.tasks.complete(task.id, {}, actor="rita")
-    with pytest.raises(NotFoundError):
+    with pytest.raises(ConflictError, match="already completed"):
         approval.tasks.complete(task.id, {}, actor="rita")
+    with pytest.raises(NotFoundError):
+        approval.tasks.complete("00000000-0000-0000-0000-000000000000", {}, actor="rita")
 
 
 def test_runtime_timer_fires_when_due_and_not_before(approval: Engine, clock: FrozenClock) -> None:

@@ -1,0 +1,75 @@
+"""Applicants reach only their own dossiers; drafts, deposit with validation, withdrawal."""
+
+from __future__ import annotations
+
+from .conftest import Api
+
+
+def test_dossiers_applicant_creates_reads_and_lists_only_their_own(api: Api) -> None:
+    mine, theirs = api.draft("ana"), api.draft("bruno")
+    response = api.get(f"/api/dossiers/{mine}", "ana")
+    assert response.status_code == 200
+    assert response.json["variables"]["holder_user"] == "ana"
+    assert [h["action"] for h in response.json["history"]] == ["started"]
+    listed = {d["business_key"] for d in api.get("/api/dossiers?page_size=100", "ana").json}
+    assert mine in listed and theirs not in listed
+
+
+def test_dossiers_another_applicants_dossier_is_refused_without_leaking(api: Api) -> None:
+    theirs = api.draft("bruno")
+    for method, path, body in (
+        ("GET", f"/api/dossiers/{theirs}", None),
+        ("POST", f"/api/dossiers/{theirs}/deposit", {"data": {"title": "x"}}),
+        ("POST", f"/api/dossiers/{theirs}/withdrawal", {"reason": "je retire"}),
+        ("PUT", f"/api/dossiers/{theirs}/draft", {"data": {"title": "x"}}),
+    ):
+        response = api.call(method, path, "ana", json=body)
+        assert response.status_code == 404, (method, path, response.json)
+        assert "bruno" not in response.text and "variables" not in response.json
+    assert api.get(f"/api/dossiers/{theirs}", "bruno").json["variables"].get("draft") is None
+
+
+def test_dossiers_readers_see_all_but_only_applicants_create(api: Api) -> None:
+    dossier = api.draft("ana")
+    for reader in ("staff", "cse", "president"):
+        assert api.get(f"/api/dossiers/{dossier}", reader).status_code == 200
+    assert (
+        api.post("/api/calls/2020-01/dossiers", "cse", json={"track": "entreprise"}).status_code
+        == 403
+    )  # noqa: E501
+    assert api.post("/api/calls/2020-01/dossiers", json={"track": "entreprise"}).status_code == 401
+    assert api.get("/api/dossiers/nope", "staff").status_code == 404
+
+
+def test_dossiers_bad_input_names_the_field_and_stores_nothing(api: Api) -> None:
+    unknown_track = api.post("/api/calls/2020-01/dossiers", "ana", json={"track": "autre"})
+    assert unknown_track.status_code == 422 and "track" in unknown_track.json["errors"]
+    no_track = api.post("/api/calls/2020-01/dossiers", "ana", json={})
+    assert no_track.status_code == 422 and "track" in no_track.json["errors"]
+    dossier = api.draft("ana")
+    invalid = api.deposit(dossier, siret="123", headcount=-4, title="")
+    assert invalid.status_code == 422
+    assert {"siret", "headcount", "title"} <= set(invalid.json["errors"])
+    after = api.get(f"/api/dossiers/{dossier}", "ana").json
+    assert "deposited_at" not in after["variables"]
+    assert [h["action"] for h in after["history"]] == ["started"]
+
+
+def test_dossiers_draft_saved_then_deposited_with_a_receipt(api: Api) -> None:
+    dossier = api.draft("ana")
+    saved = api.call("PUT", f"/api/dossiers/{dossier}/draft", "ana", json={"data": {"title": "T"}})
+    assert saved.status_code == 200 and saved.json["variables"]["draft"] == {"title": "T"}
+    deposited = api.deposit(dossier)
+    assert deposited.status_code == 200, deposited.json
+    variables = deposited.json["variables"]
+    assert variables["deposited_at"].startswith("2020-02-20") and variables["dossier_id"] == dossier
+    again = api.deposit(dossier)
+    assert again.status_code == 404  # no deposit task any more
+
+
+def test_dossiers_withdrawal(api: Api) -> None:
+    dossier = api.draft("bruno")
+    short = api.post(f"/api/dossiers/{dossier}/withdrawal", "bruno", json={"reason": ""})
+    assert short.status_code == 422 and "reason" in short.json["errors"]
+    done = api.post(f"/api/dossiers/{dossier}/withdrawal", "bruno", json={"reason": "reporté"})
+    assert done.status_code == 200 and done.json["variables"]["outcome"] == "withdrawn"

@@ -1,0 +1,77 @@
+"""Calls for projects: list, read, open a new one (seed defaults), extend the deadline."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from workflows.fact import calls
+from workflows.fact.config import AwareDateTime
+from workflows.fact.roles import MANAGERS
+
+from ..auth import current_account, requires
+from ..engine_access import current_engine
+from ..errors import ProblemSchema
+from .schemas.common import InstanceSchema
+from .tasks import CountedPage
+
+blp = Blueprint("calls", __name__, url_prefix="/api/calls", description="Calls for projects")
+
+
+class DeadlineSchema(ma.Schema):
+    deposit_deadline = AwareDateTime(required=True)
+    commission_at = AwareDateTime()
+
+
+class ExtensionSchema(ma.Schema):
+    informed_instances = ma.fields.List(ma.fields.String())
+
+
+@blp.route("")
+class Calls(MethodView):
+    @blp.response(200, InstanceSchema(many=True))
+    @blp.paginate(CountedPage)
+    @requires()
+    def get(self):
+        """Every call, with its configuration and state as variables."""
+        return current_engine().runtime.query().process(calls.CALL_PROCESS)
+
+    @blp.arguments(ma.Schema.from_dict({"config": ma.fields.Dict(load_default=dict)})())
+    @blp.response(201, InstanceSchema)
+    @blp.alt_response(403, schema=ProblemSchema)
+    @blp.alt_response(409, schema=ProblemSchema)
+    @blp.alt_response(422, schema=ProblemSchema)
+    @requires(*MANAGERS)
+    def post(self, body):
+        """Open a call: its configuration, the seed's values by default (dates in Paris time)."""
+        return calls.open_call(current_engine(), body["config"], actor=current_account().username)
+
+
+@blp.route("/<reference>")
+class CallByReference(MethodView):
+    @blp.response(200, InstanceSchema)
+    @blp.alt_response(404, schema=ProblemSchema)
+    @requires()
+    def get(self, reference):
+        """One call."""
+        return calls.get_call(current_engine(), reference)
+
+
+@blp.route("/<reference>/deadline")
+class CallDeadline(MethodView):
+    @blp.arguments(DeadlineSchema)
+    @blp.response(200, ExtensionSchema)
+    @blp.alt_response(409, schema=ProblemSchema)
+    @blp.alt_response(422, schema=ProblemSchema)
+    @requires(*MANAGERS)
+    def post(self, body, reference):
+        """Extend the deposit deadline (and move the commission) before the deadline passes."""
+        told = calls.extend_deadline(
+            current_engine(),
+            reference,
+            body["deposit_deadline"],
+            commission_at=body.get("commission_at"),
+            actor=current_account().username,
+        )
+        return {"informed_instances": told}

@@ -1,0 +1,145 @@
+"""Dossiers: applicants create, fill, deposit and withdraw their own; readers see them all."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from engine import ForbiddenError, NotFoundError
+from engine.models import Instance
+from workflows.fact import dossiers
+from workflows.fact.access import has_role, may_read_dossier
+from workflows.fact.calls import DOSSIER_PROCESS
+from workflows.fact.forms import complete_task
+from workflows.fact.roles import APPLICANT, COMMISSION, READERS
+
+from ..auth import current_account, requires
+from ..engine_access import current_engine
+from ..errors import ProblemSchema
+from .schemas.common import DataSchema, InstanceSchema, InstanceWithHistorySchema
+from .tasks import CountedPage
+
+blp = Blueprint("dossiers", __name__, url_prefix="/api", description="Dossiers")
+
+
+class NewDossierSchema(ma.Schema):
+    track = ma.fields.String(required=True)
+
+
+class WithdrawalSchema(ma.Schema):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=3, max=2000))
+
+
+def _readable(dossier_id: str) -> Instance:
+    """The dossier if the caller may read it; another's dossier looks like a missing one."""
+    try:
+        dossier = dossiers.get_dossier(current_engine(), dossier_id)
+    except NotFoundError:
+        raise NotFoundError(f"dossier {dossier_id} not found") from None
+    if not may_read_dossier(current_account().user, dossier):
+        raise NotFoundError(f"dossier {dossier_id} not found")
+    return dossier
+
+
+def _own(dossier_id: str) -> Instance:
+    dossier = _readable(dossier_id)
+    if dossier.variables.get("holder_user") != current_account().username:
+        raise ForbiddenError("seul le porteur du dossier peut faire cela")
+    return dossier
+
+
+@blp.route("/calls/<reference>/dossiers")
+class CallDossiers(MethodView):
+    @blp.arguments(NewDossierSchema)
+    @blp.response(201, InstanceSchema)
+    @blp.alt_response(403, schema=ProblemSchema)
+    @blp.alt_response(409, schema=ProblemSchema)
+    @blp.alt_response(422, schema=ProblemSchema)
+    @requires(APPLICANT)
+    def post(self, body, reference):
+        """Create a draft on a call open for deposits (a draft is not a deposit)."""
+        account = current_account()
+        return dossiers.create_draft(
+            current_engine(),
+            reference,
+            holder_user=account.username,
+            holder_email=account.user.email,
+            track=body["track"],
+            actor=account.username,
+        )
+
+
+@blp.route("/dossiers")
+class Dossiers(MethodView):
+    @blp.response(200, InstanceSchema(many=True))
+    @blp.paginate(CountedPage)
+    @requires()
+    def get(self):
+        """My dossiers (applicants), or every dossier (staff, commission, observers)."""
+        user = current_account().user
+        query = current_engine().runtime.query().process(DOSSIER_PROCESS)
+        if has_role(user, *READERS, COMMISSION):
+            return query
+        return query.started_by(user.username)  # an applicant starts their own drafts
+
+
+@blp.route("/dossiers/<dossier_id>")
+class DossierById(MethodView):
+    @blp.response(200, InstanceWithHistorySchema)
+    @blp.alt_response(404, schema=ProblemSchema)
+    @requires()
+    def get(self, dossier_id):
+        """A dossier with its history (its receipt: `deposited_at`, `dossier_id`)."""
+        dossier = _readable(dossier_id)
+        history = current_engine().history.for_instance(dossier.id)
+        return {**dossier.__dict__, "history": history}
+
+
+@blp.route("/dossiers/<dossier_id>/draft")
+class DossierDraft(MethodView):
+    @blp.arguments(DataSchema)
+    @blp.response(200, InstanceSchema)
+    @blp.alt_response(403, schema=ProblemSchema)
+    @blp.alt_response(409, schema=ProblemSchema)
+    @requires(APPLICANT)
+    def put(self, body, dossier_id):
+        """Save the draft's form data without depositing it."""
+        dossier = _own(dossier_id)
+        dossiers.open_task(current_engine(), dossier_id, "deposit")  # still a draft?
+        return current_engine().runtime.set_variables(
+            dossier.id, {"draft": body["data"]}, actor=current_account().username
+        )
+
+
+@blp.route("/dossiers/<dossier_id>/deposit")
+class DossierDeposit(MethodView):
+    @blp.arguments(DataSchema)
+    @blp.response(200, InstanceSchema)
+    @blp.alt_response(403, schema=ProblemSchema)
+    @blp.alt_response(409, schema=ProblemSchema)
+    @blp.alt_response(422, schema=ProblemSchema)
+    @requires(APPLICANT)
+    def post(self, body, dossier_id):
+        """Deposit: the form is validated, the deadline checked, the receipt issued."""
+        _own(dossier_id)
+        engine = current_engine()
+        dossiers.check_deposits_open(engine, dossier_id)
+        task = dossiers.open_task(engine, dossier_id, "deposit")
+        complete_task(engine, task, body["data"], actor=current_account().username)
+        return dossiers.get_dossier(engine, dossier_id)
+
+
+@blp.route("/dossiers/<dossier_id>/withdrawal")
+class DossierWithdrawal(MethodView):
+    @blp.arguments(WithdrawalSchema)
+    @blp.response(200, InstanceSchema)
+    @blp.alt_response(403, schema=ProblemSchema)
+    @blp.alt_response(404, schema=ProblemSchema)
+    @requires(APPLICANT)
+    def post(self, body, dossier_id):
+        """Withdraw the dossier (possible until the commission's decision)."""
+        _own(dossier_id)
+        return dossiers.withdraw(
+            current_engine(), dossier_id, reason=body["reason"], actor=current_account().username
+        )

@@ -1,0 +1,65 @@
+"""Process instances for staff: list and filter, read with history, cancel."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from workflows.fact.roles import MANAGERS, READERS
+
+from ..auth import current_account, requires
+from ..engine_access import current_engine
+from ..errors import ProblemSchema
+from .schemas.common import InstanceSchema, InstanceWithHistorySchema
+from .tasks import CountedPage
+
+blp = Blueprint("instances", __name__, url_prefix="/api/instances", description="Instances")
+
+
+class InstanceQueryArgsSchema(ma.Schema):
+    process_id = ma.fields.String()
+    status = ma.fields.String(validate=ma.validate.OneOf(["running", "completed", "cancelled"]))
+    business_key = ma.fields.String()
+
+
+@blp.route("")
+class Instances(MethodView):
+    @blp.arguments(InstanceQueryArgsSchema, location="query")
+    @blp.response(200, InstanceSchema(many=True))
+    @blp.paginate(CountedPage)
+    @blp.alt_response(403, schema=ProblemSchema)
+    @requires(*READERS)
+    def get(self, args):
+        """Instances, filtered by process, status or business key."""
+        query = current_engine().runtime.query()
+        if "process_id" in args:
+            query = query.process(args["process_id"])
+        if "status" in args:
+            query = query.status(args["status"])
+        if "business_key" in args:
+            query = query.business_key(args["business_key"])
+        return query
+
+
+@blp.route("/<instance_id>")
+class InstanceById(MethodView):
+    @blp.response(200, InstanceWithHistorySchema)
+    @blp.alt_response(404, schema=ProblemSchema)
+    @requires(*READERS)
+    def get(self, instance_id):
+        """An instance with its audit history."""
+        engine = current_engine()
+        instance = engine.runtime.get(instance_id)
+        return {**instance.__dict__, "history": engine.history.for_instance(instance_id)}
+
+
+@blp.route("/<instance_id>/cancellation")
+class InstanceCancellation(MethodView):
+    @blp.response(200, InstanceSchema)
+    @blp.alt_response(404, schema=ProblemSchema)
+    @blp.alt_response(409, schema=ProblemSchema)
+    @requires(*MANAGERS)
+    def post(self, instance_id):
+        """Cancel a running instance: its tasks and timers close."""
+        return current_engine().runtime.cancel(instance_id, actor=current_account().username)

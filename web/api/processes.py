@@ -1,0 +1,107 @@
+"""Process models: list versions, validate and deploy uploaded BPMN/DMN/form files."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from engine import DeploymentError
+from engine.bpmn import parse_process
+from workflows.fact.roles import MANAGERS
+
+from ..auth import current_account, requires
+from ..engine_access import current_engine
+from ..errors import ProblemSchema
+
+blp = Blueprint("processes", __name__, url_prefix="/api/processes", description="Process models")
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+class VersionSchema(ma.Schema):
+    id = ma.fields.Integer()
+    process_id = ma.fields.String()
+    version = ma.fields.Integer()
+    name = ma.fields.String(allow_none=True)
+    checksum = ma.fields.String()
+    author = ma.fields.String()
+    comment = ma.fields.String()
+    deployed_at = ma.fields.AwareDateTime()
+    files = ma.fields.List(ma.fields.String())
+
+
+class ValidationResultSchema(ma.Schema):
+    process_id = ma.fields.String()
+    valid = ma.fields.Boolean()
+    message_starts = ma.fields.Dict()
+
+
+class FileContentSchema(ma.Schema):
+    name = ma.fields.String()
+    content = ma.fields.String()
+
+
+def _uploaded() -> dict[str, bytes]:
+    """Files from a multipart upload (field `files`), each read with a size limit."""
+    files = {}
+    for upload in request.files.getlist("files"):
+        content = upload.read(MAX_UPLOAD + 1)
+        if len(content) > MAX_UPLOAD:
+            raise DeploymentError(f"{upload.filename}: file too large", field=upload.filename)
+        files[upload.filename or ""] = content
+    if not files:
+        raise DeploymentError("upload the files as multipart field 'files'", field="files")
+    return files
+
+
+@blp.route("")
+class Processes(MethodView):
+    @blp.response(200, VersionSchema(many=True))
+    @requires(*MANAGERS)
+    def get(self):
+        """Every deployed version of every process."""
+        return current_engine().repository.list()
+
+
+@blp.route("/<process_id>/validation")
+class ProcessValidation(MethodView):
+    @blp.response(200, ValidationResultSchema)
+    @blp.alt_response(422, schema=ProblemSchema)
+    @requires(*MANAGERS)
+    def post(self, process_id):
+        """Check uploaded files (multipart `files`) without deploying them."""
+        parsed = parse_process(process_id, {k: v for k, v in _uploaded().items()
+                                            if k.endswith((".bpmn", ".dmn"))})  # fmt: skip
+        return {"process_id": process_id, "valid": True, "message_starts": parsed.message_starts}
+
+
+@blp.route("/<process_id>/versions")
+class ProcessVersions(MethodView):
+    @blp.response(201, VersionSchema)
+    @blp.alt_response(422, schema=ProblemSchema)
+    @requires(*MANAGERS)
+    def post(self, process_id):
+        """Deploy uploaded files (multipart `files`, optional `comment`) as the next version."""
+        return current_engine().repository.deploy(
+            process_id,
+            _uploaded(),
+            author=current_account().username,
+            comment=request.form.get("comment", ""),
+        )
+
+
+@blp.route("/versions/<int:version_id>/files/<name>")
+class VersionFile(MethodView):
+    @blp.response(200, FileContentSchema)
+    @blp.alt_response(404, schema=ProblemSchema)
+    @requires(*MANAGERS)
+    def get(self, version_id, name):
+        """One file of a version, as deployed."""
+        from engine import NotFoundError
+
+        files = current_engine().repository.files(version_id)
+        if name not in files:
+            raise NotFoundError(f"version {version_id} has no file {name!r}")
+        return {"name": name, "content": files[name]}

@@ -1,0 +1,130 @@
+"""User tasks: my inbox, my roles' inbox, all (staff); read with form; claim; complete."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, Page
+
+from engine import ConflictError, ForbiddenError, NotFoundError
+from engine.models import UserTask
+from workflows.fact.access import has_role, may_act_on_task, may_see_task
+from workflows.fact.forms import complete_task, task_form
+from workflows.fact.roles import STAFF, lanes_for
+
+from ..auth import current_account, requires
+from ..engine_access import current_engine
+from ..errors import ProblemSchema
+from .schemas.tasks import CompleteTaskSchema, TaskDetailSchema, TaskQueryArgsSchema, TaskSchema
+
+blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="User tasks")
+
+
+class CountedPage(Page):
+    """Pages over an engine query: counted in SQL, fetched one page at a time."""
+
+    @property
+    def item_count(self) -> int:
+        return self.collection.count()
+
+    @property
+    def items(self):  # type: ignore[no-untyped-def]
+        return self.collection.page(self.page_params.first_item, self.page_params.page_size)
+
+
+def _visible_task(task_id: str) -> UserTask:
+    """The task if the caller may see it; someone else's task looks like a missing one."""
+    user = current_account().user
+    task = current_engine().tasks.get(task_id)
+    if not may_see_task(user, task):
+        raise NotFoundError(f"task {task_id} not found or no longer open")
+    return task
+
+
+@blp.route("")
+class Tasks(MethodView):
+    @blp.arguments(TaskQueryArgsSchema, location="query")
+    @blp.response(200, TaskSchema(many=True))
+    @blp.paginate(CountedPage)
+    @blp.alt_response(401, schema=ProblemSchema)
+    @blp.alt_response(403, schema=ProblemSchema)
+    @requires()
+    def get(self, args):
+        """Open tasks: mine, available to my roles, or all of them (staff)."""
+        user = current_account().user
+        query = current_engine().tasks.query()
+        if args["scope"] == "mine":
+            query = query.assignee(user.username)
+        elif args["scope"] == "available":
+            query = query.available_to(user.username, lanes_for(user.roles))
+        elif not has_role(user, STAFF):
+            raise ForbiddenError("seule la mission Fact voit toutes les tâches")
+        for key, method in (("process_id", query.process), ("form_key", query.form_key)):
+            if key in args:
+                query = method(args[key])
+        if "business_key" in args:
+            query = query.business_key(args["business_key"])
+        return query
+
+
+@blp.route("/<task_id>")
+class TaskById(MethodView):
+    @blp.response(200, TaskDetailSchema)
+    @blp.alt_response(401, schema=ProblemSchema)
+    @blp.alt_response(404, schema=ProblemSchema)
+    @requires()
+    def get(self, task_id):
+        """A task with its form (form-js schema) and the data it works on."""
+        task = _visible_task(task_id)
+        engine = current_engine()
+        variables = engine.runtime.get(task.instance_id).variables
+        return {**task.__dict__, "form": task_form(engine, task, variables), "variables": variables}
+
+
+@blp.route("/<task_id>/claim")
+class TaskClaim(MethodView):
+    @blp.response(200, TaskSchema)
+    @blp.alt_response(404, schema=ProblemSchema)
+    @blp.alt_response(409, schema=ProblemSchema)
+    @requires()
+    def post(self, task_id):
+        """Take an unassigned task of one of my lanes."""
+        task = _visible_task(task_id)
+        account = current_account()
+        if not may_act_on_task(account.user, task):
+            raise ForbiddenError("lecture seule")
+        return current_engine().tasks.claim(task.id, actor=account.username)
+
+
+@blp.route("/<task_id>/release")
+class TaskRelease(MethodView):
+    @blp.response(200, TaskSchema)
+    @blp.alt_response(404, schema=ProblemSchema)
+    @blp.alt_response(409, schema=ProblemSchema)
+    @requires()
+    def post(self, task_id):
+        """Give a claimed task back to its lane."""
+        task = _visible_task(task_id)
+        return current_engine().tasks.release(task.id, actor=current_account().username)
+
+
+@blp.route("/<task_id>/completion")
+class TaskCompletion(MethodView):
+    @blp.arguments(CompleteTaskSchema)
+    @blp.response(200, TaskSchema)
+    @blp.alt_response(403, schema=ProblemSchema)
+    @blp.alt_response(404, schema=ProblemSchema)
+    @blp.alt_response(409, schema=ProblemSchema)
+    @blp.alt_response(422, schema=ProblemSchema)
+    @requires()
+    def post(self, body, task_id):
+        """Complete a task with its form data, validated against the task's form."""
+        try:
+            task = _visible_task(task_id)
+        except NotFoundError:
+            if current_engine().tasks.was_completed(task_id):
+                raise ConflictError(f"task {task_id} is already completed") from None
+            raise
+        account = current_account()
+        if not may_act_on_task(account.user, task):
+            raise ForbiddenError("lecture seule")
+        return complete_task(current_engine(), task, body["data"], actor=account.username)

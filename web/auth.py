@@ -1,0 +1,120 @@
+"""Sign-in: sessions for pages (with CSRF), bearer tokens for the API, roles on every view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, redirect, request, session, url_for
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, UserMixin, current_user
+from flask_wtf.csrf import CSRFProtect
+
+from engine import Engine, ForbiddenError, NotFoundError
+from engine.models import User
+from workflows.fact.roles import ADMIN
+
+from .errors import problem
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Account(UserMixin):
+    def __init__(self, user: User) -> None:
+        self.user = user
+
+    def get_id(self) -> str:
+        return self.user.username
+
+    @property
+    def username(self) -> str:
+        return self.user.username
+
+    def has_any(self, roles: tuple[str, ...]) -> bool:
+        return ADMIN in self.user.roles or bool(set(roles) & set(self.user.roles))
+
+
+def _engine() -> Engine:
+    return current_app.extensions["concerto"]
+
+
+@login_manager.user_loader
+def _load_session_user(username: str) -> Account | None:
+    try:
+        return Account(_engine().identity.get(username))
+    except NotFoundError:
+        return None
+
+
+@login_manager.request_loader
+def _load_bearer_user(req: Any) -> Account | None:
+    header = req.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    user = _engine().identity.user_for_token(header.removeprefix("Bearer ").strip())
+    return Account(user) if user is not None else None
+
+
+@login_manager.unauthorized_handler
+def _unauthorized() -> Any:
+    if not request.path.startswith("/api"):
+        return redirect(url_for("pages.login", next=request.path))
+    return problem(401, "connectez-vous ou présentez un jeton (Authorization: Bearer …)")
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+    login_manager.init_app(app)
+    login_manager.login_view = "pages.login"
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    @app.before_request
+    def _csrf_for_cookie_sessions() -> None:
+        # A bearer token is not sent by the browser on its own: only writes riding on a
+        # signed-in cookie session (and the sign-in form itself) need the CSRF token.
+        unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
+        bearer = request.headers.get("Authorization", "").startswith("Bearer ")
+        cookie_session = "_user_id" in session or request.endpoint == "pages.login"
+        if unsafe and cookie_session and not bearer and request.endpoint not in _CSRF_EXEMPT:
+            csrf.protect()
+
+
+_CSRF_EXEMPT: set[str] = set()
+
+
+def csrf_exempt(endpoint: str) -> None:
+    """Endpoints that take credentials themselves (the token endpoint) need no CSRF token."""
+    _CSRF_EXEMPT.add(endpoint)
+
+
+def current_account() -> Account:
+    if not current_user.is_authenticated:
+        raise Unauthenticated()
+    return current_user  # type: ignore[return-value]
+
+
+class Unauthenticated(Exception):
+    """No session and no valid bearer token."""
+
+
+def requires(*roles: str) -> Callable[[F], F]:
+    """The view needs a signed-in user; with roles, one of them (admins pass everywhere)."""
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            account = current_account()
+            if roles and not account.has_any(roles):
+                raise ForbiddenError("votre rôle ne permet pas cette action")
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
