@@ -36,7 +36,7 @@ def test_dossiers_readers_see_all_but_only_applicants_create(api: Api) -> None:
     assert (
         api.post("/api/calls/2020-01/dossiers", "cse", json={"track": "entreprise"}).status_code
         == 403
-    )  # noqa: E501
+    )
     assert api.post("/api/calls/2020-01/dossiers", json={"track": "entreprise"}).status_code == 401
     assert api.get("/api/dossiers/nope", "staff").status_code == 404
 

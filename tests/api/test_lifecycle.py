@@ -36,7 +36,7 @@ def test_lifecycle_from_draft_to_countersigned_convention(api: Api) -> None:
             eligibility["id"], {"eligible": True, "eligibility_reason": "Conforme"}
         ).status_code
         == 200
-    )  # noqa: E501
+    )
 
     assignment = api.task(dossier, "assignment")
     assert api.complete(assignment["id"], {"reviewers": ["rev1", "rev2"]}).status_code == 200
@@ -77,7 +77,7 @@ def test_lifecycle_from_draft_to_countersigned_convention(api: Api) -> None:
             countersign["id"], {"staff_signed": True, "countersignatory_name": "Mission Fact"}
         ).status_code
         == 200
-    )  # noqa: E501
+    )
 
     final = api.get(f"/api/dossiers/{dossier}", "ana").json
     assert final["status"] == "completed"
