@@ -66,6 +66,14 @@ class WaitingMessage:
 
 
 @dataclass(frozen=True)
+class Snapshot:
+    variables: dict[str, Any]
+    user_tasks: list[OpenUserTask]
+    timers: list[WaitingTimer]
+    messages: list[WaitingMessage]
+
+
+@dataclass(frozen=True)
 class ThrownMessage:
     name: str
     payload: Any
@@ -160,74 +168,60 @@ class Execution:
             return CANCELLED
         return COMPLETED if self.workflow.is_completed() else RUNNING
 
-    def variables(self) -> dict[str, Any]:
-        """The instance's current data: what its live tokens carry, or its final data."""
-        if self.workflow.is_completed():
+    def snapshot(self) -> Snapshot:
+        """What the indexes need, read in one pass over the live tokens."""
+        if self.status != RUNNING:
             data = dict(self.workflow.data)
             if self.workflow.last_task is not None:
                 data.update(self.workflow.last_task.data)
-        else:
-            data = {}
-            live = self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
-            for task in sorted(live, key=lambda t: t.last_state_change):
-                data.update(task.data)
-        return SERIALIZER.to_json_safe(data)
-
-    def open_user_tasks(self) -> list[OpenUserTask]:
-        if self.status != RUNNING:
-            return []
-        deadlines = self._boundary_deadlines()
-        tasks = []
-        for task in self.workflow.get_tasks(state=TaskState.READY, manual=True):
-            spec = task.task_spec
-            props = getattr(spec, "extensions", {}).get("properties", {})
-            assignee = self._evaluate(task, props.get("assignee"))
-            due = self._evaluate(task, props.get("dueDate"))
-            tasks.append(
-                OpenUserTask(
-                    id=str(task.id),
-                    element_id=spec.bpmn_id or spec.name,
-                    name=spec.bpmn_name,
-                    lane=spec.lane,
-                    form_key=props.get("formKey"),
-                    assignee=str(assignee) if assignee else None,
-                    due_at=parse_datetime(due) if due else self._due_of(task, deadlines),
-                )
-            )
-        return tasks
-
-    def waiting_timers(self) -> list[WaitingTimer]:
-        if self.status != RUNNING:
-            return []
-        timers = []
-        for task in self.workflow.get_tasks(state=TaskState.WAITING):
-            event = _timer_of(task)
-            if event is None:
+            return Snapshot(SERIALIZER.to_json_safe(data), [], [], [])
+        live = sorted(
+            self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING),
+            key=lambda t: t.last_state_change,
+        )
+        data = {}
+        timers, messages, ready = [], [], []
+        for task in live:
+            data.update(task.data)
+            if task.state == TaskState.READY:
+                if task.task_spec.manual:
+                    ready.append(task)
                 continue
-            value = event.details(task).value
-            if value is None:
-                continue
-            timers.append(WaitingTimer(str(task.id), task.task_spec.bpmn_id, parse_datetime(value)))
-        return timers
-
-    def waiting_messages(self) -> list[WaitingMessage]:
-        if self.status != RUNNING:
-            return []
-        waiting = []
-        for task in self.workflow.get_tasks(state=TaskState.WAITING):
             event = getattr(task.task_spec, "event_definition", None)
-            if not isinstance(event, BaseMessageEventDefinition):
-                continue
-            values = {
-                prop.name: self._evaluate(task, prop.retrieval_expression)
-                for prop in getattr(event, "process_correlations", [])
-            }
-            waiting.append(
-                WaitingMessage(
-                    str(task.id), task.task_spec.bpmn_id, event.name, correlation_key(values)
-                )
-            )
-        return waiting
+            if isinstance(event, TimerEventDefinition):
+                value = event.details(task).value
+                if value is not None:
+                    timers.append(
+                        WaitingTimer(str(task.id), task.task_spec.bpmn_id, parse_datetime(value))
+                    )
+            elif isinstance(event, BaseMessageEventDefinition):
+                messages.append(self._waiting_message(task, event))
+        user_tasks = [self._open_user_task(task, timers) for task in ready]
+        return Snapshot(SERIALIZER.to_json_safe(data), user_tasks, timers, messages)
+
+    def _open_user_task(self, task: Any, timers: list[WaitingTimer]) -> OpenUserTask:
+        spec = task.task_spec
+        props = getattr(spec, "extensions", {}).get("properties", {})
+        assignee = self._evaluate(task, props.get("assignee"))
+        due = self._evaluate(task, props.get("dueDate"))
+        return OpenUserTask(
+            id=str(task.id),
+            element_id=spec.bpmn_id or spec.name,
+            name=spec.bpmn_name,
+            lane=spec.lane,
+            form_key=props.get("formKey"),
+            assignee=str(assignee) if assignee else None,
+            due_at=parse_datetime(due) if due else self._due_of(task, timers),
+        )
+
+    def _waiting_message(self, task: Any, event: Any) -> WaitingMessage:
+        values = {
+            prop.name: self._evaluate(task, prop.retrieval_expression)
+            for prop in getattr(event, "process_correlations", [])
+        }
+        return WaitingMessage(
+            str(task.id), task.task_spec.bpmn_id, event.name, correlation_key(values)
+        )
 
     def take_thrown(self) -> list[ThrownMessage]:
         thrown, self.thrown = self.thrown, []
@@ -251,28 +245,22 @@ class Execution:
         except (ValueError, TaskNotFoundException):
             return None
 
-    def _boundary_deadlines(self) -> dict[UUID, datetime]:
-        """Earliest boundary timer of each activity that has one."""
-        deadlines: dict[UUID, datetime] = {}
-        for timer in self.waiting_timers():
-            task = self.workflow.get_task_from_id(UUID(timer.task_id))
-            if not hasattr(task.task_spec, "cancel_activity") or task.parent is None:
-                continue
-            for sibling in task.parent.children:
-                if sibling.id != task.id:
-                    known = deadlines.get(sibling.id)
-                    deadlines[sibling.id] = min(known, timer.due_at) if known else timer.due_at
-        return deadlines
-
-    def _due_of(self, task: Any, deadlines: Mapping[UUID, datetime]) -> datetime | None:
-        """A user task is due by the earliest boundary timer on it or on an enclosing subprocess."""
-        dues = [deadlines[task.id]] if task.id in deadlines else []
+    def _due_of(self, task: Any, timers: list[WaitingTimer]) -> datetime | None:
+        """A user task is due by the earliest boundary timer on it or on an enclosing subprocess
+        (a boundary timer's siblings, under SpiffWorkflow's boundary split, are the activity)."""
+        holders = {task.id}
         workflow = task.workflow
         while getattr(workflow, "parent_task_id", None) is not None:
             holder = self.workflow.get_task_from_id(workflow.parent_task_id)
-            if holder.id in deadlines:
-                dues.append(deadlines[holder.id])
+            holders.add(holder.id)
             workflow = holder.workflow
+        dues = []
+        for timer in timers:
+            boundary = self.workflow.get_task_from_id(UUID(timer.task_id))
+            if not hasattr(boundary.task_spec, "cancel_activity") or boundary.parent is None:
+                continue
+            if any(sibling.id in holders for sibling in boundary.parent.children):
+                dues.append(timer.due_at)
         return min(dues, default=None)
 
     def _evaluate(self, task: Any, expression: str | None) -> Any:

@@ -159,7 +159,8 @@ class Steps:
         execution, record = loaded.execution, loaded.record
         now = self._runner.clock.now()
         record.state = SERIALIZER.dumps(execution.workflow)
-        variables = execution.variables()
+        snapshot = execution.snapshot()
+        variables = snapshot.variables
         record.variables = variables
         record.status = execution.status
         record.updated_at = now
@@ -181,7 +182,7 @@ class Steps:
                     created_at=now,
                     due_at=task.due_at,
                 )
-                for task in execution.open_user_tasks()
+                for task in snapshot.user_tasks
             ],
             timers=[
                 TimerRecord(
@@ -190,7 +191,7 @@ class Steps:
                     element_id=timer.element_id,
                     due_at=timer.due_at,
                 )
-                for timer in execution.waiting_timers()
+                for timer in snapshot.timers
             ],
             subscriptions=[
                 SubscriptionRecord(
@@ -200,7 +201,7 @@ class Steps:
                     message_name=sub.name,
                     correlation=sub.correlation,
                 )
-                for sub in execution.waiting_messages()
+                for sub in snapshot.messages
             ],
             is_new=loaded.is_new,
         )

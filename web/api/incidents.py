@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, Page
 
 from workflows.fact.roles import MANAGERS
 
@@ -40,7 +40,7 @@ class ResolutionSchema(ma.Schema):
 class Incidents(MethodView):
     @blp.arguments(IncidentArgsSchema, location="query")
     @blp.response(200, IncidentSchema(many=True))
-    @blp.paginate()
+    @blp.paginate(Page)
     @requires(*MANAGERS)
     def get(self, args):
         """Open (or resolved) incidents."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, Page
 
 from workflows.fact.roles import MANAGERS
 
@@ -35,7 +35,7 @@ class OutboxArgsSchema(ma.Schema):
 class Outbox(MethodView):
     @blp.arguments(OutboxArgsSchema, location="query")
     @blp.response(200, OutboxMessageSchema(many=True))
-    @blp.paginate()
+    @blp.paginate(Page)
     @requires(*MANAGERS)
     def get(self, args):
         """Outbox rows, filtered by kind and status."""

@@ -264,11 +264,12 @@ class Bots:
 
     def _on_convention_signature(self, task: UserTask) -> bool:
         applicant = self._applicant(task)
-        self._complete(task, {"holder_signed": True}, applicant.user if applicant else STAFF)
+        signed = {"holder_signed": True, "signatory_name": "Dirigeant", "signatory_role": "Gérant"}
+        self._complete(task, signed, applicant.user if applicant else STAFF)
         return True
 
     def _on_convention_countersignature(self, task: UserTask) -> bool:
-        self._complete(task, {"staff_signed": True}, STAFF)
+        self._complete(task, {"staff_signed": True, "countersignatory_name": "Mission Fact"}, STAFF)
         return True
 
     def _complete(self, task: UserTask, data: dict[str, Any], actor: str) -> None:

@@ -50,9 +50,9 @@ def test_worker_processes_fire_each_timer_exactly_once(live: Engine, spawn, data
 def test_worker_killed_mid_batch_its_timers_are_fired_once_by_others(
     live: Engine, spawn, database_url
 ) -> None:
-    timers, helpers = (400, 2) if _on_postgres(database_url) else (150, 1)
+    timers, helpers = (400, 2) if _on_postgres(database_url) else (400, 1)
     start_tickers(live, timers, in_a_moment(max(4.0, timers * 0.02)))
-    victim = spawn("--batch", str(timers // 2), "--lease", "3")
+    victim = spawn("--batch", str(timers), "--lease", "3")
     wait_until(lambda: sum(effects_per_instance(live).values()) >= 10, what="first firings")
     victim.send_signal(signal.SIGKILL)
     victim.wait()

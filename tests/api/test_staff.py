@@ -1,0 +1,115 @@
+"""Staff resources: calls, instances, processes, incidents, outbox, task inbox and claims."""
+
+from __future__ import annotations
+
+import io
+
+from tests import samples
+
+from .conftest import Api
+
+
+def test_calls_list_read_and_roles(api: Api) -> None:
+    listed = api.get("/api/calls", "cse")
+    assert listed.status_code == 200 and [c["business_key"] for c in listed.json] == ["2020-01"]
+    assert "X-Pagination" in listed.headers
+    call = api.get("/api/calls/2020-01", "ana").json
+    assert call["variables"]["envelope"] == 800_000
+    assert api.get("/api/calls/1999-99", "staff").status_code == 404
+    assert api.post("/api/calls", "ana", json={"config": {}}).status_code == 403
+
+
+def test_calls_create_validates_dates_by_field(api: Api) -> None:
+    typo = api.post(
+        "/api/calls", "staff",
+        json={"config": {"reference": "2020-02", "commission_at": "2019-05-05T09:30:00"}},
+    )  # fmt: skip
+    assert typo.status_code == 422 and "commission_at" in typo.json["errors"]
+    created = api.post("/api/calls", "staff", json={"config": {"reference": "2020-02"}})
+    assert created.status_code == 201 and created.json["business_key"] == "2020-02"
+    duplicate = api.post("/api/calls", "staff", json={"config": {"reference": "2020-02"}})
+    assert duplicate.status_code == 409
+
+
+def test_calls_deadline_extension(api: Api) -> None:
+    earlier = api.post(
+        "/api/calls/2020-01/deadline", "staff", json={"deposit_deadline": "2020-04-01T23:59:59"}
+    )
+    assert earlier.status_code == 422 and "deposit_deadline" in earlier.json["errors"]
+    bad = api.post("/api/calls/2020-01/deadline", "staff", json={"deposit_deadline": "demain"})
+    assert bad.status_code == 422 and "deposit_deadline" in bad.json["errors"]
+    assert api.post(
+        "/api/calls/2020-01/deadline", "ana", json={"deposit_deadline": "2020-06-05T23:59:59"}
+    ).status_code == 403  # fmt: skip
+
+
+def test_instances_list_read_cancel(api: Api) -> None:
+    dossier = api.draft("bruno")
+    listed = api.get(f"/api/instances?business_key={dossier}", "cse")
+    assert listed.status_code == 200 and len(listed.json) == 1
+    instance_id = listed.json[0]["id"]
+    assert api.get("/api/instances", "ana").status_code == 403
+    assert api.get("/api/instances?status=bogus", "staff").status_code == 422
+    detail = api.get(f"/api/instances/{instance_id}", "staff").json
+    assert detail["history"][0]["action"] == "started"
+    assert api.post(f"/api/instances/{instance_id}/cancellation", "cse").status_code == 403
+    cancelled = api.post(f"/api/instances/{instance_id}/cancellation", "staff")
+    assert cancelled.status_code == 200 and cancelled.json["status"] == "cancelled"
+    assert api.post(f"/api/instances/{instance_id}/cancellation", "staff").status_code == 409
+
+
+def test_processes_list_validate_deploy_and_download(api: Api) -> None:
+    versions = api.get("/api/processes", "staff").json
+    assert {v["process_id"] for v in versions} == {"fact_call", "fact_dossier"}
+    dossier_version = next(v for v in versions if v["process_id"] == "fact_dossier")
+    assert "deposit-entreprise.form" in dossier_version["files"]
+    xml = samples.approval().encode()
+    check = api.post(
+        "/api/processes/approval/validation", "staff",
+        data={"files": (io.BytesIO(xml), "approval.bpmn")},
+    )  # fmt: skip
+    assert check.status_code == 200 and check.json["valid"] is True
+    xxe = api.post(
+        "/api/processes/approval/versions", "staff",
+        data={"files": (io.BytesIO(samples.XXE.encode()), "approval.bpmn")},
+    )  # fmt: skip
+    assert xxe.status_code == 422 and "approval.bpmn" in xxe.json["errors"]
+    nothing = api.post("/api/processes/approval/versions", "staff", data={})
+    assert nothing.status_code == 422 and "files" in nothing.json["errors"]
+    deployed = api.post(
+        "/api/processes/approval/versions", "staff",
+        data={"files": (io.BytesIO(xml), "approval.bpmn"), "comment": "essai"},
+    )  # fmt: skip
+    assert deployed.status_code == 201 and deployed.json["version"] == 1
+    assert deployed.json["comment"] == "essai" and deployed.json["author"] == "staff"
+    content = api.get(f"/api/processes/versions/{deployed.json['id']}/files/approval.bpmn", "staff")
+    assert content.status_code == 200 and content.json["content"] == xml.decode()
+    assert api.get("/api/processes", "rev1").status_code == 403
+
+
+def test_incidents_and_outbox_for_staff(api: Api) -> None:
+    assert api.get("/api/incidents", "staff").json == []
+    assert api.post("/api/incidents/999/retry", "staff").status_code == 404
+    assert api.post("/api/incidents/999/resolution", "staff", json={}).status_code == 422
+    api.draft("ana")
+    mails = api.get("/api/outbox?kind=draft_created&page_size=100", "staff")
+    assert mails.status_code == 200 and "ana@x.fr" in {m["recipient"] for m in mails.json}
+    assert {m["kind"] for m in mails.json} == {"draft_created"}
+    assert api.get("/api/outbox", "ana").status_code == 403
+
+
+def test_tasks_inbox_scopes_claim_and_release(api: Api) -> None:
+    dossier = api.draft("ana")
+    assert api.deposit(dossier).status_code == 200
+    task = api.task(dossier, "eligibility")
+    assert api.get("/api/tasks?scope=all", "staff").status_code == 200
+    assert api.get("/api/tasks?scope=all", "rev1").status_code == 403
+    assert api.get("/api/tasks?scope=nope", "staff").status_code == 422
+    assert all(t["lane"] != "Mission Fact" for t in api.get("/api/tasks", "rev1").json)
+    claimed = api.post(f"/api/tasks/{task['id']}/claim", "staff")
+    assert claimed.status_code == 200 and claimed.json["claimed_by"] == "staff"
+    assert api.post(f"/api/tasks/{task['id']}/claim", "admin").status_code == 409
+    assert api.post(f"/api/tasks/{task['id']}/release", "admin").status_code == 409
+    assert api.post(f"/api/tasks/{task['id']}/release", "staff").json["claimed_by"] is None
+    assert api.post(f"/api/tasks/{task['id']}/claim", "cse").status_code == 404
+    assert api.get("/api/tasks/not-a-task", "staff").status_code == 404
