@@ -28,6 +28,8 @@ STATUS_BY_ERROR: list[tuple[type[EngineError], int]] = [
     (ProcessError, 422),
 ]
 
+WEBARGS_LOCATIONS = {"json", "query", "form", "files", "headers", "cookies", "view_args"}
+
 TITLES = {
     400: "Requête invalide",
     401: "Authentification requise",
@@ -84,11 +86,18 @@ def handle_http_exception(error: HTTPException) -> Response:
     status = error.code or 500
     data = getattr(error, "data", None) or {}
     errors = data.get("errors") or data.get("messages")
-    if isinstance(errors, dict) and set(errors) <= {"json", "query", "form", "view_args"}:
-        # webargs nests by location; the field names are what callers need
-        errors = {k: v for location in errors.values() for k, v in location.items()}
+    if isinstance(errors, dict) and set(errors) <= WEBARGS_LOCATIONS:
+        # webargs nests by location; the field names are what callers need (a location
+        # whose whole input is wrong, such as a body that is not JSON, keeps its own name)
+        flat: dict[str, Any] = {}
+        for location, found in errors.items():
+            flat.update(found if isinstance(found, dict) else {location: found})
+        errors = flat
     detail = data.get("message") or (error.description if status < 500 else None)
     response = problem(status, detail, errors)
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":  # e.g. Allow on 405, Retry-After on 429
+            response.headers[name] = value
     for name, value in (data.get("headers") or {}).items():
         response.headers[name] = value
     return response

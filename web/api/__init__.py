@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from apispec import BasePlugin
 from flask import Flask
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
@@ -9,12 +10,53 @@ from werkzeug.exceptions import HTTPException
 from ..auth import Unauthenticated
 from ..errors import ProblemSchema, handle_http_exception, problem
 
+PROBLEM = "application/problem+json"
+
+
+class ProblemContentPlugin(BasePlugin):
+    """Documents every error answer as application/problem+json, which is what is sent."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):  # type: ignore[no-untyped-def]
+        for operation in (operations or {}).values():
+            for status, response in operation.get("responses", {}).items():
+                if _is_error(status) and isinstance(response, dict):
+                    _to_problem(response)
+
+
+def _is_error(status: object) -> bool:
+    return str(status) == "default" or str(status)[:1] in ("4", "5")
+
+
+def _to_problem(response: dict) -> None:
+    content = response.get("content") or {}
+    if "application/json" in content:
+        content[PROBLEM] = content.pop("application/json")
+
 
 class ConcertoApi(Api):
     ERROR_SCHEMA = ProblemSchema
 
     def handle_http_exception(self, error: HTTPException):  # type: ignore[override]
         return handle_http_exception(error)
+
+    def _register_pagination_header(self) -> None:
+        # The header carries JSON text: documented as the string it is on the wire.
+        self.spec.components.header(
+            "PAGINATION",
+            {
+                "description": "Pagination as JSON: total, total_pages, first_page, last_page, "
+                "page, previous_page, next_page",
+                "schema": {"type": "string"},
+            },
+            lazy=True,
+        )
+
+    def _register_responses(self) -> None:
+        # flask-smorest registers its shared error responses as application/json
+        super()._register_responses()
+        for name, response in self.spec.components.responses_lazy.items():
+            if name != "OK":
+                _to_problem(response)
 
 
 def init_app(app: Flask) -> ConcertoApi:
@@ -32,6 +74,7 @@ def init_app(app: Flask) -> ConcertoApi:
     api = ConcertoApi(
         app,
         spec_kwargs={
+            "extra_plugins": [ProblemContentPlugin()],
             "components": {
                 "securitySchemes": {
                     "bearer": {"type": "http", "scheme": "bearer"},

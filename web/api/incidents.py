@@ -47,7 +47,7 @@ class Incidents(MethodView):
         return current_engine().management.incidents(status=args["status"])
 
 
-@blp.route("/<int:incident_id>/retry")
+@blp.route("/<int(max=2147483647):incident_id>/retry")
 class IncidentRetry(MethodView):
     @blp.response(200, IncidentSchema)
     @blp.alt_response(404, schema=ProblemSchema)
@@ -60,7 +60,7 @@ class IncidentRetry(MethodView):
         )
 
 
-@blp.route("/<int:incident_id>/resolution")
+@blp.route("/<int(max=2147483647):incident_id>/resolution")
 class IncidentResolution(MethodView):
     @blp.arguments(ResolutionSchema)
     @blp.response(200, IncidentSchema)

@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
+from flask_smorest.fields import Upload
 
 from engine import DeploymentError
 from engine.bpmn import parse_process
@@ -43,6 +44,19 @@ class FileContentSchema(ma.Schema):
     content = ma.fields.String()
 
 
+class UploadSchema(ma.Schema):
+    files = ma.fields.List(
+        Upload(),
+        required=True,
+        validate=ma.validate.Length(min=1),
+        metadata={"description": "BPMN, DMN and form files"},
+    )
+
+
+class CommentSchema(ma.Schema):
+    comment = ma.fields.String(load_default="", validate=ma.validate.Length(max=2000))
+
+
 def _uploaded() -> dict[str, bytes]:
     """Files from a multipart upload (field `files`), each read with a size limit."""
     files = {}
@@ -67,10 +81,11 @@ class Processes(MethodView):
 
 @blp.route("/<process_id>/validation")
 class ProcessValidation(MethodView):
+    @blp.arguments(UploadSchema, location="files")
     @blp.response(200, ValidationResultSchema)
     @blp.alt_response(422, schema=ProblemSchema)
     @requires(*MANAGERS)
-    def post(self, process_id):
+    def post(self, _files, process_id):
         """Check uploaded files (multipart `files`) without deploying them."""
         parsed = parse_process(process_id, {k: v for k, v in _uploaded().items()
                                             if k.endswith((".bpmn", ".dmn"))})  # fmt: skip
@@ -79,20 +94,19 @@ class ProcessValidation(MethodView):
 
 @blp.route("/<process_id>/versions")
 class ProcessVersions(MethodView):
+    @blp.arguments(UploadSchema, location="files")
+    @blp.arguments(CommentSchema, location="form")
     @blp.response(201, VersionSchema)
     @blp.alt_response(422, schema=ProblemSchema)
     @requires(*MANAGERS)
-    def post(self, process_id):
+    def post(self, _files, form, process_id):
         """Deploy uploaded files (multipart `files`, optional `comment`) as the next version."""
         return current_engine().repository.deploy(
-            process_id,
-            _uploaded(),
-            author=current_account().username,
-            comment=request.form.get("comment", ""),
+            process_id, _uploaded(), author=current_account().username, comment=form["comment"]
         )
 
 
-@blp.route("/versions/<int:version_id>/files/<name>")
+@blp.route("/versions/<int(max=2147483647):version_id>/files/<name>")
 class VersionFile(MethodView):
     @blp.response(200, FileContentSchema)
     @blp.alt_response(404, schema=ProblemSchema)

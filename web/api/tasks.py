@@ -19,6 +19,9 @@ from .schemas.tasks import CompleteTaskSchema, TaskDetailSchema, TaskQueryArgsSc
 blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="User tasks")
 
 
+MAX_OFFSET = 2**31 - 1
+
+
 class CountedPage(Page):
     """Pages over an engine query: counted in SQL, fetched one page at a time."""
 
@@ -28,7 +31,10 @@ class CountedPage(Page):
 
     @property
     def items(self):  # type: ignore[no-untyped-def]
-        return self.collection.page(self.page_params.first_item, self.page_params.page_size)
+        first = self.page_params.first_item
+        if first > MAX_OFFSET:  # beyond any table, and beyond what databases take as OFFSET
+            return []
+        return self.collection.page(first, self.page_params.page_size)
 
 
 def _visible_task(task_id: str) -> UserTask:
