@@ -113,3 +113,21 @@ def test_tasks_inbox_scopes_claim_and_release(api: Api) -> None:
     assert api.post(f"/api/tasks/{task['id']}/release", "staff").json["claimed_by"] is None
     assert api.post(f"/api/tasks/{task['id']}/claim", "cse").status_code == 404
     assert api.get("/api/tasks/not-a-task", "staff").status_code == 404
+
+
+def test_instances_start_over_the_api(api: Api) -> None:
+    deployed = api.post(
+        "/api/processes/approval/versions", "staff",
+        data={"files": (io.BytesIO(samples.approval().encode()), "approval.bpmn")},
+    )  # fmt: skip
+    assert deployed.status_code == 201
+    body = {"process_id": "approval", "variables": {"x": 2, "deadline": "2030-01-01T00:00:00Z"}}
+    started = api.post("/api/instances", "staff", json=body)
+    assert started.status_code == 201 and started.json["variables"]["y"] == 4
+    assert api.post("/api/instances", "ana", json=body).status_code == 403
+    missing = api.post("/api/instances", "staff", json={"process_id": "nope"})
+    assert missing.status_code == 404
+    bad = api.post(
+        "/api/instances", "staff", json={"process_id": "approval", "variables": {"__x": 1}}
+    )
+    assert bad.status_code == 422 and "__x" in bad.json["errors"]

@@ -17,6 +17,12 @@ from .tasks import CountedPage
 blp = Blueprint("instances", __name__, url_prefix="/api/instances", description="Instances")
 
 
+class StartInstanceSchema(ma.Schema):
+    process_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    business_key = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
+    variables = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
+
+
 class InstanceQueryArgsSchema(ma.Schema):
     process_id = ma.fields.String()
     status = ma.fields.String(validate=ma.validate.OneOf(["running", "completed", "cancelled"]))
@@ -40,6 +46,21 @@ class Instances(MethodView):
         if "business_key" in args:
             query = query.business_key(args["business_key"])
         return query
+
+    @blp.arguments(StartInstanceSchema)
+    @blp.response(201, InstanceSchema)
+    @blp.alt_response(404, schema=ProblemSchema)
+    @blp.alt_response(409, schema=ProblemSchema)
+    @blp.alt_response(422, schema=ProblemSchema)
+    @requires(*MANAGERS)
+    def post(self, body):
+        """Start an instance of the latest version of a process and run it to its waits."""
+        return current_engine().runtime.start(
+            body["process_id"],
+            business_key=body.get("business_key"),
+            variables=body["variables"],
+            actor=current_account().username,
+        )
 
 
 @blp.route("/<instance_id>")
