@@ -1,0 +1,273 @@
+"""HTTP figures against gunicorn: throughput, completion latency under load, inbox query time.
+
+- throughput: a minimal process (start -> script task -> user task -> end) driven over HTTP with
+  a bearer token against ONE gunicorn process on SQLite: create and run an instance, find its
+  task, complete it; instances/s, beside the same loop in-process through the engine API
+  (measured in the same run) and the 12 instances/s of the reference product;
+- completion latency: 20 concurrent clients completing tasks against gunicorn on PostgreSQL
+  (p50, p99);
+- inbox: open-task queries with 100,000 instances in the database (p95).
+
+    python bench/http.py [--postgres postgresql://.../empty_db] [--instances 600] [--json]
+
+Targets: p99 completion < 100 ms; inbox p95 < 20 ms; throughput >= 120 instances/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+# Run as a script, this file's folder comes first on sys.path; keep the project's packages first.
+sys.path[:] = [p for p in sys.path if not p.endswith("bench")]
+
+import requests
+from sqlalchemy import insert
+
+from engine import Engine, EngineConfig
+from engine.storage.records import InstanceRecord, UserTaskRecord
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "bench-password"
+MINIMAL = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"
+  targetNamespace="http://concerto.bench"><bpmn:process id="minimal" isExecutable="true">
+  <bpmn:laneSet id="ls"><bpmn:lane id="l" name="Mission Fact"><bpmn:flowNodeRef>s</bpmn:flowNodeRef>
+  <bpmn:flowNodeRef>c</bpmn:flowNodeRef><bpmn:flowNodeRef>u</bpmn:flowNodeRef>
+  <bpmn:flowNodeRef>e</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>
+  <bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+  <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="c"/>
+  <bpmn:scriptTask id="c"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+    <bpmn:script>total = amount * 2</bpmn:script></bpmn:scriptTask>
+  <bpmn:sequenceFlow id="f2" sourceRef="c" targetRef="u"/>
+  <bpmn:userTask id="u" name="Valider"><bpmn:incoming>f2</bpmn:incoming>
+    <bpmn:outgoing>f3</bpmn:outgoing></bpmn:userTask>
+  <bpmn:sequenceFlow id="f3" sourceRef="u" targetRef="e"/>
+  <bpmn:endEvent id="e"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
+</bpmn:process></bpmn:definitions>"""
+
+
+def prepare(url: str) -> tuple[Engine, str]:
+    """A fresh schema with the minimal process and a staff user; returns the engine, a token."""
+    engine = Engine(EngineConfig(url))
+    engine.management.drop_schema()
+    engine.management.create_schema()
+    engine.repository.deploy("minimal", {"minimal.bpmn": MINIMAL}, author="bench")
+    engine.identity.create_user("bench", PASSWORD, roles=["staff"], email="bench@x.fr")
+    return engine, engine.identity.issue_token("bench")
+
+
+class Server:
+    """gunicorn serving the app on a free local port."""
+
+    def __init__(self, url: str, workers: int, threads: int) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "PYTHONPATH": str(ROOT)}
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", "web:create_app()",
+                "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
+                "--threads", str(threads), "--worker-class", "gthread",
+                "--log-level", "warning",
+            ],
+            env=env, cwd=ROOT,
+        )  # fmt: skip
+        self.base = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                requests.get(f"{self.base}/health", timeout=1)
+                return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        raise SystemExit("gunicorn did not start")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def one_instance(session: requests.Session, base: str, n: int) -> None:
+    key = f"b-{uuid.uuid4().hex[:12]}"
+    started = session.post(
+        f"{base}/api/instances",
+        json={"process_id": "minimal", "business_key": key, "variables": {"amount": n}},
+    )
+    started.raise_for_status()
+    tasks = session.get(f"{base}/api/tasks", params={"scope": "all", "business_key": key})
+    tasks.raise_for_status()
+    done = session.post(f"{base}/api/tasks/{tasks.json()[0]['id']}/completion", json={"data": {}})
+    done.raise_for_status()
+
+
+def throughput_http(count: int, clients: int) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{Path(tmp) / 'http.db'}"
+        engine, token = prepare(url)
+        engine.close()
+        server = Server(url, workers=1, threads=clients)
+        try:
+            sessions = [requests.Session() for _ in range(clients)]
+            for session in sessions:
+                session.headers["Authorization"] = f"Bearer {token}"
+            one_instance(sessions[0], server.base, 0)  # warm up
+            started = time.perf_counter()
+            with ThreadPoolExecutor(clients) as pool:
+                list(pool.map(lambda n: one_instance(sessions[n % clients], server.base, n),
+                              range(count)))  # fmt: skip
+            return count / (time.perf_counter() - started)
+        finally:
+            server.stop()
+
+
+def throughput_in_process(count: int) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        engine, _ = prepare(f"sqlite:///{Path(tmp) / 'engine.db'}")
+        started = time.perf_counter()
+        for n in range(count):
+            key = f"b-{n}"
+            engine.runtime.start("minimal", business_key=key, variables={"amount": n})
+            task = engine.tasks.query().business_key(key).one()
+            engine.tasks.complete(task.id, {}, actor="bench")
+        rate = count / (time.perf_counter() - started)
+        engine.close()
+        return rate
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+def completion_latency(url: str, count: int, clients: int) -> dict[str, float]:
+    engine, token = prepare(url)
+    task_ids = []
+    for n in range(count):
+        instance = engine.runtime.start("minimal", variables={"amount": n})
+        task_ids.append(engine.tasks.query().instance(instance.id).one().id)
+    engine.close()
+    server = Server(url, workers=2, threads=clients // 2)
+    latencies: list[float] = []
+    lock = threading.Lock()
+    local = threading.local()
+
+    def complete(task_id: str) -> None:
+        if not hasattr(local, "session"):
+            local.session = requests.Session()
+            local.session.headers["Authorization"] = f"Bearer {token}"
+        started = time.perf_counter()
+        local.session.post(
+            f"{server.base}/api/tasks/{task_id}/completion", json={"data": {"ok": True}}
+        ).raise_for_status()
+        with lock:
+            latencies.append(time.perf_counter() - started)
+
+    try:
+        with ThreadPoolExecutor(clients) as pool:
+            list(pool.map(complete, task_ids))
+    finally:
+        server.stop()
+    return {
+        "p50_ms": round(statistics.median(latencies) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+    }
+
+
+def inbox_query(url: str, instances: int, queries: int) -> dict[str, float]:
+    """p95 of inbox queries with `instances` open tasks indexed (rows inserted in bulk)."""
+    engine, token = prepare(url)
+    version = engine.repository.latest("minimal")
+    now = datetime.now(UTC)
+    lanes = ["Mission Fact", "Évaluateurs", "Commission", "Porteur de projet"]
+    batch = 5000
+    with engine._sql.begin() as connection:
+        for start in range(0, instances, batch):
+            ids = [str(uuid.uuid4()) for _ in range(start, min(start + batch, instances))]
+            connection.execute(
+                insert(InstanceRecord),
+                [
+                    dict(id=i, process_id="minimal", version_id=version.id, business_key=None,
+                         status="running", state="{}", variables={}, started_at=now,
+                         updated_at=now, ended_at=None, started_by="bench", revision=1)
+                    for i in ids
+                ],
+            )  # fmt: skip
+            connection.execute(
+                insert(UserTaskRecord),
+                [
+                    dict(id=str(uuid.uuid4()), instance_id=i, process_id="minimal",
+                         business_key=None, element_id="u", name="Valider",
+                         lane=lanes[n % len(lanes)], form_key=None,
+                         assignee=f"user{n % 2000}" if n % 4 == 1 else None,
+                         claimed_by=None, created_at=now, due_at=None)
+                    for n, i in enumerate(ids, start)
+                ],
+            )  # fmt: skip
+    engine.close()
+    server = Server(url, workers=1, threads=1)
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    timings: dict[str, list[float]] = {"mine": [], "available": []}
+    try:
+        for n in range(queries):
+            for scope in timings:
+                started = time.perf_counter()
+                session.get(f"{server.base}/api/tasks", params={"scope": scope}).raise_for_status()
+                if n:  # the first query warms caches
+                    timings[scope].append(time.perf_counter() - started)
+    finally:
+        server.stop()
+    return {f"{scope}_p95_ms": round(percentile(v, 0.95) * 1000, 1) for scope, v in timings.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--postgres", help="URL of an empty PostgreSQL database (recreated)")
+    parser.add_argument("--instances", type=int, default=600, help="for the throughput run")
+    parser.add_argument("--completions", type=int, default=1000)
+    parser.add_argument("--inbox-size", type=int, default=100_000)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    http_rate = throughput_http(args.instances, clients=4)
+    engine_rate = throughput_in_process(args.instances)
+    report: dict[str, object] = {
+        "throughput_sqlite_one_process": {
+            "http_instances_per_s": round(http_rate, 1),
+            "in_process_instances_per_s": round(engine_rate, 1),
+            "ratio_http_to_in_process": round(http_rate / engine_rate, 3),
+            "ratio_to_reference_12_per_s": round(http_rate / 12, 1),
+        }
+    }
+    if args.postgres:
+        report["completion_latency_postgresql_20_clients"] = completion_latency(
+            args.postgres, args.completions, clients=20
+        )
+        report["inbox_postgresql"] = {
+            "instances": args.inbox_size,
+            **inbox_query(args.postgres, args.inbox_size, queries=101),
+        }
+    report["targets"] = {
+        "completion_p99_ms": "< 100",
+        "inbox_p95_ms": "< 20",
+        "http_instances_per_s": ">= 120",
+    }
+    print(json.dumps(report, indent=2, ensure_ascii=not args.json))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
