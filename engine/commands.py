@@ -17,8 +17,16 @@ T = TypeVar("T")
 
 
 class CommandExecutor:
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], readers: sessionmaker[Session] | None = None
+    ) -> None:
         self._sessions = sessions
+        self._readers = readers or sessions
+
+    def read(self, query: Callable[[Session], T]) -> T:
+        """Run a read-only query: on SQLite it takes no write lock, so it never waits on steps."""
+        with self._readers() as session:
+            return query(session)
 
     def execute(self, command: Callable[[Session], T]) -> T:
         """Run one command in one transaction: commit if it returns, roll back if it raises."""
@@ -40,7 +48,7 @@ def _is_serialization_failure(exc: DBAPIError) -> bool:
     return code in {"40001", "40P01"} or "database is locked" in str(exc.orig)
 
 
-def make_sql_engine(database_url: str) -> SqlEngine:
+def make_sql_engine(database_url: str, *, for_reads: bool = False) -> SqlEngine:
     from sqlalchemy import create_engine
 
     url = database_url
@@ -48,12 +56,12 @@ def make_sql_engine(database_url: str) -> SqlEngine:
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, write_lock=not for_reads)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def _configure_sqlite(engine: SqlEngine) -> None:
+def _configure_sqlite(engine: SqlEngine, *, write_lock: bool) -> None:
     # pysqlite's own transaction handling defers BEGIN; writers must take the lock up front
     # (BEGIN IMMEDIATE) so two steps on one instance serialize instead of failing late.
     @event.listens_for(engine, "connect")
@@ -66,6 +74,8 @@ def _configure_sqlite(engine: SqlEngine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection):  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    if write_lock:
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection):  # type: ignore[no-untyped-def]
+            connection.exec_driver_sql("BEGIN IMMEDIATE")

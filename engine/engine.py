@@ -40,7 +40,11 @@ class Engine:
         self.config = config
         self.clock = config.clock
         self._sql = make_sql_engine(config.database_url)
-        executor = CommandExecutor(sessionmaker(self._sql, expire_on_commit=False))
+        readers = None
+        if self._sql.dialect.name == "sqlite":
+            self._sql_reads = make_sql_engine(config.database_url, for_reads=True)
+            readers = sessionmaker(self._sql_reads, expire_on_commit=False)
+        executor = CommandExecutor(sessionmaker(self._sql, expire_on_commit=False), readers)
         runner = Runner(config.clock, dict(config.services), config.script_time_limit)
         self.repository = RepositoryService(executor, config.clock)
         self.runtime = RuntimeService(executor, runner)
@@ -54,3 +58,5 @@ class Engine:
 
     def close(self) -> None:
         self._sql.dispose()
+        if getattr(self, "_sql_reads", None) is not None:
+            self._sql_reads.dispose()

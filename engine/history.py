@@ -28,4 +28,4 @@ class HistoryService:
                 for r in HistoryStore(session).for_instance(instance_id)
             ]
 
-        return self._executor.execute(command)
+        return self._executor.read(command)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import time
 from collections.abc import Iterable
 
 from argon2 import PasswordHasher
@@ -20,6 +21,7 @@ from .storage.records import ApiTokenRecord, UserRecord
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,99}$")
 MIN_PASSWORD = 10
+TOKEN_CACHE_SECONDS = 30.0
 
 _hasher = PasswordHasher()
 # Verifying against this when the user does not exist keeps the timing of a failed sign-in
@@ -31,6 +33,7 @@ class IdentityService:
     def __init__(self, executor: CommandExecutor, clock: Clock) -> None:
         self._executor = executor
         self._clock = clock
+        self._tokens: dict[str, tuple[float, User | None]] = {}
 
     def create_user(
         self,
@@ -77,15 +80,15 @@ class IdentityService:
                 raise NotFoundError(f"user {username!r} not found")
             return to_model(record)
 
-        return self._executor.execute(command)
+        return self._executor.read(command)
 
     def list(self) -> list[User]:
         query = select(UserRecord).order_by(UserRecord.username)
-        return self._executor.execute(lambda s: [to_model(r) for r in s.scalars(query)])
+        return self._executor.read(lambda s: [to_model(r) for r in s.scalars(query)])
 
     def authenticate(self, username: str, password: str) -> User | None:
         """The user if the password matches an active account, else None."""
-        record = self._executor.execute(lambda s: s.get(UserRecord, username))
+        record = self._executor.read(lambda s: s.get(UserRecord, username))
         stored = record.password_hash if record is not None else _DUMMY_HASH
         try:
             _hasher.verify(stored, password)
@@ -115,11 +118,24 @@ class IdentityService:
         return self._executor.execute(command)
 
     def user_for_token(self, token: str) -> User | None:
+        """The active user a bearer token belongs to. Answers are kept for TOKEN_CACHE_SECONDS
+        in this process, so a token revoked elsewhere stops working within that delay."""
+        digest = _digest(token)
+        now = time.monotonic()
+        cached = self._tokens.get(digest)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        user = self._lookup_token(digest)
+        if len(self._tokens) > 10_000:
+            self._tokens.clear()
+        self._tokens[digest] = (now + TOKEN_CACHE_SECONDS, user)
+        return user
+
+    def _lookup_token(self, digest: str) -> User | None:
         def command(session: Session) -> User | None:
             row = session.scalar(
                 select(ApiTokenRecord).where(
-                    ApiTokenRecord.token_hash == _digest(token),
-                    ApiTokenRecord.revoked_at.is_(None),
+                    ApiTokenRecord.token_hash == digest, ApiTokenRecord.revoked_at.is_(None)
                 )
             )
             if row is None:
@@ -127,9 +143,11 @@ class IdentityService:
             user = session.get(UserRecord, row.username)
             return to_model(user) if user is not None and user.active else None
 
-        return self._executor.execute(command)
+        return self._executor.read(command)
 
     def revoke_token(self, token: str) -> None:
+        self._tokens.pop(_digest(token), None)
+
         def command(session: Session) -> None:
             row = session.scalar(
                 select(ApiTokenRecord).where(ApiTokenRecord.token_hash == _digest(token))

@@ -45,7 +45,7 @@ class ManagementService:
         query = select(IncidentRecord).order_by(IncidentRecord.id)
         if status is not None:
             query = query.where(IncidentRecord.status == status)
-        return self._executor.execute(lambda s: [_incident(r) for r in s.scalars(query)])
+        return self._executor.read(lambda s: [_incident(r) for r in s.scalars(query)])
 
     def retry_incident(self, incident_id: int, *, actor: str) -> Incident:
         """Close the incident and try its timer or message again now, with fresh attempts."""
@@ -142,7 +142,7 @@ class ManagementService:
                 incidents_open=_count(session, IncidentRecord, IncidentRecord.status == "open"),
             )
 
-        return self._executor.execute(run)
+        return self._executor.read(run)
 
 
 def _count(session: Session, model, *conditions) -> int:  # type: ignore[no-untyped-def]

@@ -52,11 +52,11 @@ class OutboxService:
         ):
             if value is not None:
                 query = query.where(column == value)
-        return self._executor.execute(lambda s: [to_model(r) for r in s.scalars(query)])
+        return self._executor.read(lambda s: [to_model(r) for r in s.scalars(query)])
 
     def next_attempt(self) -> datetime | None:
         query = select(OutboxRecord.next_attempt_at).where(OutboxRecord.status == PENDING)
-        return self._executor.execute(
+        return self._executor.read(
             lambda s: s.scalar(query.order_by(OutboxRecord.next_attempt_at).limit(1))
         )
 

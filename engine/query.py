@@ -36,11 +36,11 @@ class Query(Generic[R, M]):
 
     def page(self, offset: int, limit: int | None) -> list[M]:
         query = self._select().order_by(*self.order_by).offset(offset).limit(limit)
-        return self._executor.execute(lambda s: [self._to_model(r) for r in s.scalars(query)])
+        return self._executor.read(lambda s: [self._to_model(r) for r in s.scalars(query)])
 
     def count(self) -> int:
         query = select(func.count()).select_from(self._select().subquery())
-        return self._executor.execute(lambda s: int(s.scalar(query) or 0))
+        return self._executor.read(lambda s: int(s.scalar(query) or 0))
 
     def one(self) -> M:
         found = self.page(0, 2)

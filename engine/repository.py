@@ -64,19 +64,19 @@ class RepositoryService:
         return self._executor.execute(command)
 
     def get(self, version_id: int) -> ProcessVersion:
-        return self._executor.execute(lambda s: to_model(VersionStore(s).get(version_id)))
+        return self._executor.read(lambda s: to_model(VersionStore(s).get(version_id)))
 
     def latest(self, process_id: str) -> ProcessVersion:
-        return self._executor.execute(lambda s: to_model(VersionStore(s).latest(process_id)))
+        return self._executor.read(lambda s: to_model(VersionStore(s).latest(process_id)))
 
     def list(self, process_id: str | None = None) -> list[ProcessVersion]:
-        return self._executor.execute(
+        return self._executor.read(
             lambda s: [to_model(r) for r in VersionStore(s).list(process_id)]
         )
 
     def files(self, version_id: int) -> dict[str, str]:
         """The files of a version as deployed, for editing and download."""
-        return self._executor.execute(lambda s: dict(VersionStore(s).get(version_id).files))
+        return self._executor.read(lambda s: dict(VersionStore(s).get(version_id).files))
 
 
 def _bytes(name: str, content: bytes | str) -> bytes:

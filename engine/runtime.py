@@ -48,7 +48,7 @@ class RuntimeService:
         return self._executor.execute(command)
 
     def get(self, instance_id: str) -> Instance:
-        return self._executor.execute(lambda s: to_model(InstanceStore(s).get(instance_id)))
+        return self._executor.read(lambda s: to_model(InstanceStore(s).get(instance_id)))
 
     def set_variables(
         self, instance_id: str, variables: Mapping[str, Any], *, actor: str | None = None

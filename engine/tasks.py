@@ -23,11 +23,11 @@ class TaskService:
         self._runner = runner
 
     def get(self, task_id: str) -> UserTask:
-        return self._executor.execute(lambda s: to_model(TaskStore(s).get(task_id)))
+        return self._executor.read(lambda s: to_model(TaskStore(s).get(task_id)))
 
     def was_completed(self, task_id: str) -> bool:
         """Whether this task id was completed (it is then gone from the open-task index)."""
-        return self._executor.execute(lambda s: HistoryStore(s).task_completed(str(task_id)))
+        return self._executor.read(lambda s: HistoryStore(s).task_completed(str(task_id)))
 
     def claim(self, task_id: str, *, actor: str) -> UserTask:
         def command(session: Session) -> UserTask:

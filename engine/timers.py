@@ -41,7 +41,7 @@ class TimerService:
         """When the earliest active timer is due (or may be retried), or None."""
         moment = func.coalesce(TimerRecord.retry_at, TimerRecord.due_at)
         query = select(func.min(moment)).where(TimerRecord.suspended.is_(False))
-        return self._executor.execute(lambda s: s.scalar(query))
+        return self._executor.read(lambda s: s.scalar(query))
 
     def claim(self, worker_id: str, *, limit: int = 100, lease: timedelta) -> list[int]:
         """Take up to `limit` due timers for `lease`, earliest first; returns their ids."""
