@@ -131,3 +131,27 @@ def test_instances_start_over_the_api(api: Api) -> None:
         "/api/instances", "staff", json={"process_id": "approval", "variables": {"__x": 1}}
     )
     assert bad.status_code == 422 and "__x" in bad.json["errors"]
+
+
+def test_calls_configuration_change(api: Api) -> None:
+    changed = api.call(
+        "PATCH",
+        "/api/calls/2020-01",
+        "staff",
+        json={"config": {"title": "TNC", "envelope": 900000}},
+    )
+    assert changed.status_code == 200, changed.json
+    assert (changed.json["variables"]["title"], changed.json["variables"]["envelope"]) == (
+        "TNC",
+        900_000,
+    )
+    dates = api.call(
+        "PATCH", "/api/calls/2020-01", "staff", json={"config": {"deposit_deadline": "2020-05-01"}}
+    )
+    assert dates.status_code == 422 and "deposit_deadline" in dates.json["errors"]
+    negative = api.call("PATCH", "/api/calls/2020-01", "staff", json={"config": {"envelope": -1}})
+    assert negative.status_code == 422 and "envelope" in negative.json["errors"]
+    assert api.get("/api/calls/2020-01", "staff").json["variables"]["envelope"] == 900_000
+    refused = api.call("PATCH", "/api/calls/2020-01", "ana", json={"config": {"title": "x"}})
+    assert refused.status_code == 403
+    api.call("PATCH", "/api/calls/2020-01", "staff", json={"config": {"envelope": 800000}})

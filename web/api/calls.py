@@ -24,6 +24,10 @@ class DeadlineSchema(ma.Schema):
     commission_at = AwareDateTime()
 
 
+class ConfigChangeSchema(ma.Schema):
+    config = ma.fields.Dict(keys=ma.fields.String(), required=True)
+
+
 class ExtensionSchema(ma.Schema):
     informed_instances = ma.fields.List(ma.fields.String())
 
@@ -56,6 +60,17 @@ class CallByReference(MethodView):
     def get(self, reference):
         """One call."""
         return calls.get_call(current_engine(), reference)
+
+    @blp.arguments(ConfigChangeSchema)
+    @blp.response(200, InstanceSchema)
+    @blp.alt_response(404, schema=ProblemSchema)
+    @blp.alt_response(422, schema=ProblemSchema)
+    @requires(*MANAGERS)
+    def patch(self, body, reference):
+        """Change the call's title, envelope, contact, staff address, axes or criteria."""
+        return calls.update_config(
+            current_engine(), reference, body["config"], actor=current_account().username
+        )
 
 
 @blp.route("/<reference>/deadline")

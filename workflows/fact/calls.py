@@ -45,15 +45,44 @@ def open_call(engine: Engine, raw_config: dict[str, Any] | None, *, actor: str) 
     try:
         config = load_config(raw_config)
     except ValidationError as exc:
-        errors = _flatten(exc.messages)
-        first = next(iter(errors))
-        raise InvalidInputError(f"{first}: {errors[first][0]}", field=first, errors=errors) from exc
+        raise _invalid(exc) from exc
     return engine.runtime.start(
         CALL_PROCESS,
         business_key=config["reference"],
         variables=process_variables(config),
         actor=actor,
     )
+
+
+EDITABLE = ("title", "envelope", "contact", "staff_email", "axes", "criteria")
+
+
+def update_config(
+    engine: Engine, reference: str, changes: dict[str, Any], *, actor: str
+) -> Instance:
+    """Change a running call's configuration. Dates move only through `extend_deadline`, and
+    the reference never changes; dossiers created afterwards take the new values."""
+    call = get_call(engine, reference)
+    refused = sorted(set(changes) - set(EDITABLE))
+    if refused:
+        raise InvalidInputError(
+            f"{refused[0]} ne se modifie pas ainsi (les dates : prolongation de la date limite)",
+            field=refused[0],
+        )
+    variables = call.variables
+    merged = {
+        "reference": variables["call_id"],
+        "response_delay": variables["response_delay"],
+        "tracks": variables["tracks"],
+        **{k: variables[k] for k in ("publication_at", "deposit_deadline", "commission_at")},
+        **{k: variables[k] for k in EDITABLE},
+        **changes,
+    }
+    try:
+        new = process_variables(load_config(merged))
+    except ValidationError as exc:
+        raise _invalid(exc) from exc
+    return engine.runtime.set_variables(call.id, {k: new[k] for k in changes}, actor=actor)
 
 
 def get_call(engine: Engine, reference: str) -> Instance:
@@ -103,6 +132,12 @@ def extend_deadline(
         variables=new,
         actor=actor,
     )
+
+
+def _invalid(exc: ValidationError) -> InvalidInputError:
+    errors = _flatten(exc.messages)
+    first = next(iter(errors))
+    return InvalidInputError(f"{first}: {errors[first][0]}", field=first, errors=errors)
 
 
 def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
