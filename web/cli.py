@@ -20,7 +20,7 @@ import workflows
 from engine import Engine, EngineError
 from engine.worker import Worker, WorkerSettings
 from workflows.fact import calls
-from workflows.fact.demo import DEMO_PASSWORD, ensure_demo_users
+from workflows.fact.demo import DEMO_PASSWORD, ensure_demo_call, ensure_demo_users
 from workflows.fact.roles import ROLES
 from workflows.fact.simulation import SimulationReport, simulate
 
@@ -66,9 +66,11 @@ def run(host: str, port: int, database_url: str | None) -> None:
     engine.management.create_schema()
     calls.deploy(engine)
     demo = ensure_demo_users(engine)
+    demo_call = ensure_demo_call(engine)
     worker = subprocess.Popen([sys.executable, "-m", "web.cli", "worker"])
     click.echo(f"Concerto sur http://{host}:{port}/  (santé : http://{host}:{port}/health)")
     click.echo(f"API : http://{host}:{port}/api/docs  (OpenAPI : /api/openapi.json)")
+    click.echo(f"Appel de démonstration ouvert aux dépôts : {demo_call}")
     click.echo(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
     for username, roles in demo:
         click.echo(f"  {username:14s} {roles}")
