@@ -1,0 +1,347 @@
+"""PDF documents of a FACT dossier: the deposit receipt and the grant agreement (convention).
+
+Each document is a Jinja2 HTML template printed by WeasyPrint. The Python side turns process
+data into display values (Paris dates, French amounts, labels) and names the first missing or
+malformed field in an `InvalidInputError`, so a service task fails with a readable incident.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import jinja2
+import weasyprint
+
+from engine import InvalidInputError
+from engine.dates import add_duration, parse_datetime
+from workflows.fact.config import AXES, PARIS, TRACKS
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates" / "documents"
+
+ANACT = {
+    "name": "Agence nationale pour l'amélioration des conditions de travail",
+    "short": "Anact",
+    "address": "192 avenue Thiers, 69457 Lyon Cedex 06",
+    "representative": "son directeur général",
+}
+CONVENTION_MONTHS = 18  # duration of the agreement, counted from the last signature
+INTERMEDIATE_REPORT_MONTHS = 9  # mid-term report, counted from the signature
+PAYMENTS = (  # (percent, when): the instalments of the grant, summing to 100
+    (50, "à la signature de la présente convention par les deux parties"),
+    (50, "à la réception et à la validation par l'Anact du rapport final"),
+)
+
+# The labels of the deposit forms (bpmn/forms/deposit-*.form), kept here so a PDF never shows
+# an internal code.
+HOLDER_TYPES = {
+    "company": "Entreprise",
+    "association": "Association",
+    "territorial_relay": "Acteur relais territorial",
+    "national_relay": "Acteur relais national",
+}
+OUTCOMES = ("accepted", "partial")  # a refused dossier has no convention
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+NBSP = "\u00a0"  # keeps "50 000 €" and "23 h 59" on one line
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
+_DURATION_UNITS = (("an", "ans"), ("mois", "mois"), ("semaine", "semaines"), ("jour", "jours"))
+
+
+# --- French formatting ---------------------------------------------------------------------
+
+
+def format_date(moment: datetime | date) -> str:
+    """`5 juin 2020`, `1er juin 2020`; an instant is shown on its Paris calendar day."""
+    local = moment.astimezone(PARIS).date() if isinstance(moment, datetime) else moment
+    day = "1er" if local.day == 1 else str(local.day)
+    return f"{day} {MONTHS[local.month - 1]} {local.year}"
+
+
+def format_time(moment: datetime) -> str:
+    """`23 h 59 min 58 s`, in Paris time (the French administrative style)."""
+    local = moment.astimezone(PARIS)
+    return NBSP.join([f"{local.hour}", f"h {local.minute:02d}", f"min {local.second:02d}", "s"])
+
+
+def format_amount(value: Decimal) -> str:
+    """`50 000 €`; cents only when there are some (`1 234,50 €`)."""
+    cents = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    units, fraction = f"{cents:,.2f}".split(".")
+    text = units.replace(",", NBSP)
+    return f"{text},{fraction}{NBSP}€" if fraction != "00" else f"{text}{NBSP}€"
+
+
+def format_siret(siret: str) -> str:
+    """`123 456 789 00018` (SIREN then NIC) when it has the 14 digits of a SIRET."""
+    digits = siret.replace(" ", "")
+    if len(digits) != 14 or not digits.isdigit():
+        return siret
+    return NBSP.join([digits[:3], digits[3:6], digits[6:9], digits[9:]])
+
+
+def format_duration(duration: str) -> str:
+    """`un mois`, `2 mois`, `15 jours` for the simple ISO 8601 durations of the configuration."""
+    match = _DURATION.match(duration.strip())
+    if match is None:
+        return duration
+    parts = []
+    for count, (one, many) in zip(match.groups(), _DURATION_UNITS, strict=True):
+        if count and int(count):
+            number = int(count)
+            article = "une" if one == "semaine" else "un"
+            parts.append(f"{article} {one}" if number == 1 else f"{number} {many}")
+    return " et ".join(parts) or duration
+
+
+def _when(moment: datetime) -> str:
+    return f"{format_date(moment)} à {format_time(moment)}"
+
+
+# --- reading process data ------------------------------------------------------------------
+
+
+def _require(data: Mapping[str, Any], key: str, *, prefix: str = "") -> Any:
+    value = data.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        name = f"{prefix}{key}"
+        raise InvalidInputError(f"champ manquant pour le document : {name}", field=name)
+    return value
+
+
+def _text(data: Mapping[str, Any], key: str, *, prefix: str = "") -> str:
+    return str(_require(data, key, prefix=prefix)).strip()
+
+
+def _moment(data: Mapping[str, Any], key: str) -> datetime:
+    try:
+        return parse_datetime(_require(data, key))
+    except (TypeError, ValueError) as exc:  # naive or unparsable: its zone would be a guess
+        raise InvalidInputError(f"date invalide : {key} ({exc})", field=key) from exc
+
+
+def _amount(data: Mapping[str, Any], key: str) -> Decimal:
+    value = _require(data, key)
+    try:
+        if isinstance(value, bool):  # True would read as 1 €
+            raise InvalidOperation
+        amount = Decimal(str(value).replace(" ", "").replace(",", "."))
+    except InvalidOperation as exc:
+        raise InvalidInputError(f"montant invalide : {key}", field=key) from exc
+    if not amount.is_finite() or amount < 0:
+        raise InvalidInputError(f"montant invalide : {key}", field=key)
+    return amount
+
+
+def _flag(data: Mapping[str, Any], key: str) -> bool:
+    value = _require(data, key)
+    if not isinstance(value, bool):
+        raise InvalidInputError(f"oui ou non attendu : {key}", field=key)
+    return value
+
+
+def _label(data: Mapping[str, Any], key: str, labels: Mapping[str, str]) -> str:
+    code = _text(data, key)
+    if code not in labels:
+        raise InvalidInputError(f"valeur inconnue pour {key} : {code!r}", field=key)
+    return labels[code]
+
+
+def _axes(data: Mapping[str, Any]) -> list[str]:
+    chosen = _require(data, "axes")
+    labels = {str(axis["id"]): f"Axe {axis['id']} : {axis['label']}" for axis in AXES}
+    if not isinstance(chosen, list | tuple) or not chosen:
+        raise InvalidInputError("au moins un axe attendu : axes", field="axes")
+    unknown = [axis for axis in chosen if str(axis) not in labels]
+    if unknown:
+        raise InvalidInputError(f"axe inconnu : {unknown[0]!r}", field="axes")
+    return [labels[str(axis)] for axis in sorted(chosen, key=str)]
+
+
+def _holder(data: Mapping[str, Any]) -> dict[str, Any]:
+    """What both documents say of the call, the dossier and its holder."""
+    return {
+        "call_id": _text(data, "call_id"),
+        "call_title": _text(data, "call_title"),
+        "dossier_id": _text(data, "dossier_id"),
+        "holder_name": _text(data, "holder_name"),
+        "siret": format_siret(_text(data, "siret")),
+        "holder_type": _label(data, "holder_type", HOLDER_TYPES),
+        "track": _label(data, "track", {t["id"]: t["label"] for t in TRACKS}),
+        "title": _text(data, "title"),
+        "axes": _axes(data),
+        "deposited_on": format_date(_moment(data, "deposited_at")),
+    }
+
+
+def _cse(data: Mapping[str, Any]) -> dict[str, Any]:
+    """How the staff representatives were informed and associated, as the holder declared it."""
+    informed_on = data.get("cse_informed_on")
+    if informed_on:
+        try:  # the form gives a plain date: no time, hence no zone to convert
+            informed_on = format_date(date.fromisoformat(str(informed_on)[:10]))
+        except ValueError as exc:
+            message = "date invalide : cse_informed_on"
+            raise InvalidInputError(message, field="cse_informed_on") from exc
+    return {
+        "informed": _flag(data, "cse_informed"),
+        "informed_on": informed_on or None,
+        "informed_how": str(data.get("cse_informed_how") or "").strip() or None,
+        "associated": _flag(data, "cse_associated"),
+    }
+
+
+# --- contexts ------------------------------------------------------------------------------
+
+
+def receipt_context(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The receipt's display values; raises InvalidInputError naming the first missing field."""
+    contact = _require(data, "contact")
+    if not isinstance(contact, Mapping):
+        raise InvalidInputError("coordonnées du service attendues : contact", field="contact")
+    received = _moment(data, "deposited_at")
+    commission = _moment(data, "commission_at")
+    delay = _text(data, "response_delay")
+    try:
+        response_by = parse_datetime(add_duration(commission, delay))
+    except (TypeError, ValueError, AttributeError) as exc:  # SpiffWorkflow's duration parser
+        raise InvalidInputError(f"durée invalide : {delay!r}", field="response_delay") from exc
+    deadline = data.get("deposit_deadline")
+    return {
+        **_holder(data),
+        "received": _when(received),
+        "deadline": _when(_moment(data, "deposit_deadline")) if deadline else None,
+        "commission_on": format_date(commission),
+        "response_delay": format_duration(delay),
+        "response_by": format_date(response_by),
+        "contact": {
+            key: _text(contact, key, prefix="contact.")
+            for key in ("service", "address", "email", "phone")
+        },
+        "amount_requested": format_amount(_amount(data, "amount_requested")),
+        "budget_total": format_amount(_amount(data, "budget_total"))
+        if data.get("budget_total") not in (None, "")
+        else None,
+        "cse": _cse(data),
+        "holder_email": str(data.get("holder_email") or "").strip() or None,
+    }
+
+
+def convention_context(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The convention's display values; raises InvalidInputError naming the first missing field."""
+    outcome = _text(data, "outcome")
+    if outcome not in OUTCOMES:
+        raise InvalidInputError(f"pas de convention pour la décision {outcome!r}", field="outcome")
+    granted = _amount(data, "amount_granted")
+    if granted <= 0:
+        raise InvalidInputError("montant accordé nul : amount_granted", field="amount_granted")
+    # The first instalments are rounded to the cent; the last takes the remainder so the
+    # instalments always add up to the amount granted.
+    instalments, paid = [], Decimal(0)
+    for index, (percent, when) in enumerate(PAYMENTS):
+        share = (
+            granted - paid
+            if index == len(PAYMENTS) - 1
+            else (granted * percent / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        )
+        paid += share
+        instalments.append({"percent": percent, "amount": format_amount(share), "when": when})
+    commission_at = data.get("commission_at")
+    return {
+        **_holder(data),
+        "anact": ANACT,
+        "partial": outcome == "partial",
+        "amount_granted": format_amount(granted),
+        "amount_requested": format_amount(_amount(data, "amount_requested"))
+        if outcome == "partial"
+        else None,
+        "commission_on": format_date(_moment(data, "commission_at")) if commission_at else None,
+        "months": CONVENTION_MONTHS,
+        "intermediate_months": INTERMEDIATE_REPORT_MONTHS,
+        "instalments": instalments,
+        "cse": _cse(data),
+    }
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+
+def _check_url(url: str) -> None:
+    """Refuse every resource but data: URLs and files of the templates folder (no network)."""
+    if url.startswith("data:"):
+        return
+    parts = urlsplit(url)
+    if parts.scheme == "file" and parts.netloc in ("", "localhost"):
+        path = Path(url2pathname(parts.path)).resolve()
+        if path.is_relative_to(TEMPLATES_DIR):
+            return
+    raise ValueError(f"ressource refusée dans un document : {url}")
+
+
+def _url_fetcher() -> Any:
+    """A fetcher for this WeasyPrint: a URLFetcher subclass (>= 68) or a function (older)."""
+    base = getattr(weasyprint, "URLFetcher", None)
+    if base is None:
+        default: Callable[[str], dict[str, Any]] = weasyprint.default_url_fetcher
+
+        def fetch(url: str) -> dict[str, Any]:
+            _check_url(url)
+            return default(url)
+
+        return fetch
+
+    class LocalFetcher(base):  # type: ignore[misc, valid-type]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            _check_url(url)
+            return super().fetch(url, headers)
+
+    return LocalFetcher()  # one per document: a URLFetcher keeps per-request state
+
+
+_environment = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+    autoescape=True,  # holder text is printed as typed, never interpreted as HTML
+    undefined=jinja2.StrictUndefined,  # a template typo fails the tests, not a silent blank
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _print(template: str, context: Mapping[str, Any]) -> bytes:
+    html = _environment.get_template(f"{template}.html").render(context)
+    document = weasyprint.HTML(
+        string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=_url_fetcher()
+    )
+    return document.write_pdf()
+
+
+def render_receipt(data: Mapping[str, Any]) -> bytes:
+    """The deposit receipt ("accusé de réception") as a one-page A4 PDF."""
+    return _print("receipt", receipt_context(data))
+
+
+def render_convention(data: Mapping[str, Any]) -> bytes:
+    """The grant agreement ("convention de subvention") as an A4 PDF."""
+    return _print("convention", convention_context(data))
+
+
+RENDERERS: dict[str, Callable[[Mapping[str, Any]], bytes]] = {
+    "receipt": render_receipt,
+    "convention": render_convention,
+}
+
+
+def render_document(template: str, data: Mapping[str, Any]) -> bytes:
+    """The named document ("receipt" or "convention") as PDF bytes."""
+    renderer = RENDERERS.get(template)
+    if renderer is None:
+        raise InvalidInputError(f"modèle de document inconnu : {template!r}", field="template")
+    return renderer(data)
