@@ -41,6 +41,10 @@ class OutboxService:
         self._retries = retries
         self._dispatchers = dict(dispatchers)
 
+    def register(self, topic: str, dispatcher: Dispatcher) -> None:
+        """Set what delivers a topic (for dispatchers that need the engine themselves)."""
+        self._dispatchers[topic] = dispatcher
+
     def list(
         self, *, kind: str | None = None, topic: str | None = None, status: str | None = None
     ) -> list[OutboxMessage]:

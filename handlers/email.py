@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from engine import InvalidInputError, OutboxMessage, ServiceContext
+
+from .smtp import Mailer, OutgoingMail, build_message
 
 log = logging.getLogger(__name__)
 
@@ -34,3 +37,40 @@ def log_email(message: OutboxMessage) -> None:
     log.info(
         "mail %s #%s to %s (%s)", message.kind, message.id, message.recipient, message.instance_id
     )
+
+
+class EmailDispatcher:
+    """Delivers `email` outbox rows: render, resolve recipients, send through the Mailer.
+
+    The Message-ID derives from the outbox row, so a retried delivery carries the same one and
+    a receiving server (or person) can tell a retry from a new mail.
+    """
+
+    def __init__(
+        self,
+        mailer: Mailer,
+        *,
+        render: Callable[[Mapping[str, Any]], OutgoingMail],
+        recipients: Callable[[Mapping[str, Any]], list[str]] | None = None,
+        sender: str,
+    ) -> None:
+        self._mailer = mailer
+        self._render = render
+        self._recipients = recipients
+        self._sender = sender
+        self._domain = sender.rpartition("@")[2] or "localhost"
+
+    def message_id(self, message: OutboxMessage) -> str:
+        return f"<{message.instance_id or 'engine'}.{message.id}@{self._domain}>"
+
+    def __call__(self, message: OutboxMessage) -> None:
+        mail = self._render(message.payload)
+        targets = self._recipients(message.payload) if self._recipients else [mail.to]
+        if not targets:
+            log.info("mail %s #%s has nobody to go to", message.kind, message.id)
+            return
+        self._mailer.send(
+            build_message(
+                mail, sender=self._sender, recipients=targets, message_id=self.message_id(message)
+            )
+        )
