@@ -9,7 +9,9 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from datetime import timedelta
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -19,10 +21,14 @@ from rich.table import Table
 import workflows
 from engine import Engine, EngineError
 from engine.worker import Worker, WorkerSettings
+from handlers.mailsink import start_sink
 from workflows.fact import calls
 from workflows.fact.demo import DEMO_PASSWORD, ensure_demo_call, ensure_demo_users
 from workflows.fact.roles import ROLES
 from workflows.fact.simulation import SimulationReport, simulate
+
+SINK_PORT = 8025
+MAILDIR = workflows.PROJECT_ROOT / "instance" / "mails"
 
 
 @click.group()
@@ -67,7 +73,14 @@ def run(host: str, port: int, database_url: str | None) -> None:
     calls.deploy(engine)
     demo = ensure_demo_users(engine)
     demo_call = ensure_demo_call(engine)
-    worker = subprocess.Popen([sys.executable, "-m", "web.cli", "worker"])
+    children = []
+    worker_env = dict(os.environ)
+    if not os.environ.get("SMTP_HOST"):  # no mail server configured: a local sink keeps them
+        children.append(subprocess.Popen([sys.executable, "-m", "web.cli", "mail-sink"]))
+        worker_env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(SINK_PORT), SMTP_SECURITY="none")
+        click.echo(f"Serveur de courriel local : 127.0.0.1:{SINK_PORT} (page « Courriels »)")
+    worker = subprocess.Popen([sys.executable, "-m", "web.cli", "worker"], env=worker_env)
+    children.append(worker)
     click.echo(f"Concerto sur http://{host}:{port}/  (santé : http://{host}:{port}/health)")
     click.echo(f"API : http://{host}:{port}/api/docs  (OpenAPI : /api/openapi.json)")
     click.echo(f"Appel de démonstration ouvert aux dépôts : {demo_call}")
@@ -78,8 +91,24 @@ def run(host: str, port: int, database_url: str | None) -> None:
     try:
         app.run(host=host, port=port, use_reloader=False)
     finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=30)
+        for child in children:
+            child.send_signal(signal.SIGTERM)
+        for child in children:
+            child.wait(timeout=30)
+
+
+@main.command("mail-sink")
+@click.option("--port", default=SINK_PORT, show_default=True, type=int)
+@click.option("--maildir", default=str(MAILDIR), show_default=True, type=click.Path())
+def mail_sink(port: int, maildir: str) -> None:
+    """A local SMTP server keeping every mail received (development)."""
+    sink = start_sink(Path(maildir), port=port)
+    click.echo(f"SMTP local sur 127.0.0.1:{port}, courriels gardés dans {maildir}")
+    stopping = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stopping.set())
+    stopping.wait()
+    sink.stop()
 
 
 @main.command()
