@@ -19,7 +19,8 @@ from aiosmtpd.handlers import Mailbox
 
 def start_sink(maildir: Path, *, host: str = "127.0.0.1", port: int = 8025) -> Controller:
     """Start the server in a background thread; call `.stop()` on the result to end it."""
-    maildir.mkdir(parents=True, exist_ok=True)
+    maildir.parent.mkdir(parents=True, exist_ok=True)
+    mailbox.Maildir(str(maildir), create=True)  # with its tmp, new and cur folders
     controller = Controller(Mailbox(str(maildir)), hostname=host, port=port)
     controller.start()
     return controller
