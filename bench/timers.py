@@ -29,7 +29,8 @@ from pathlib import Path
 sys.path[:] = [p for p in sys.path if not p.endswith("bench")]
 
 from engine import Engine, EngineConfig, SystemClock
-from handlers import DISPATCHERS, SERVICES
+from handlers import DISPATCHERS
+from workflows import SERVICES
 from workflows.fact.calls import deploy
 from workflows.fact.config import load_config, process_variables
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import sessionmaker
 
 from .clock import Clock, SystemClock
 from .commands import CommandExecutor, make_sql_engine
+from .documents import DocumentService
 from .history import HistoryService
 from .identity import IdentityService
 from .management import ManagementService
@@ -53,6 +54,7 @@ class Engine:
         self.timers = TimerService(executor, runner, config.clock, config.retries)
         self.outbox = OutboxService(executor, config.clock, config.retries, config.dispatchers)
         self.history = HistoryService(executor)
+        self.documents = DocumentService(executor)
         self.identity = IdentityService(executor, config.clock)
         self.management = ManagementService(self._sql, executor, config.clock)
 

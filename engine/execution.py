@@ -29,7 +29,7 @@ from .bpmn import SERIALIZER, clock_scope
 from .clock import Clock
 from .dates import parse_datetime
 from .errors import ConflictError, EngineError, ProcessError
-from .scripting import Effect, ScriptEngine, Service, StepIdentity
+from .scripting import Document, Effect, ScriptEngine, Service, StepIdentity
 
 RUNNING, COMPLETED, CANCELLED = "running", "completed", "cancelled"
 
@@ -93,8 +93,11 @@ class Execution:
         self.workflow = workflow
         self.clock = clock
         self.effects: list[Effect] = []
+        self.documents: list[Document] = []
         # The script engine is not part of the serialized state: attach it after every load.
-        workflow.script_engine = ScriptEngine(clock, services, identity, self.effects, time_limit)
+        workflow.script_engine = ScriptEngine(
+            clock, services, identity, self.effects, time_limit, self.documents
+        )
         self.thrown: list[ThrownMessage] = []
         self.cancelled = False
 

@@ -26,6 +26,15 @@ class Effect:
     recipient: str | None = None
 
 
+@dataclass(frozen=True)
+class Document:
+    """A document a service produced; stored with the instance when the step commits."""
+
+    name: str
+    content: bytes
+    mimetype: str
+
+
 @dataclass
 class ServiceContext:
     """What a host service sees of the step that calls it."""
@@ -37,6 +46,7 @@ class ServiceContext:
     data: Mapping[str, Any]
     now: datetime
     effects: list[Effect] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
 
     def emit(
         self,
@@ -48,6 +58,10 @@ class ServiceContext:
     ) -> None:
         """Queue a side effect; it is written to the outbox in the step's transaction."""
         self.effects.append(Effect(topic, payload, kind, recipient))
+
+    def store_document(self, name: str, content: bytes, mimetype: str) -> None:
+        """Keep a document with the instance (a new one of the same name replaces it)."""
+        self.documents.append(Document(name, content, mimetype))
 
 
 Service = Callable[..., Any]
@@ -73,11 +87,13 @@ class ScriptEngine(PythonScriptEngine):
         identity: StepIdentity,
         effects: list[Effect],
         time_limit: float,
+        documents: list[Document] | None = None,
     ) -> None:
         self._clock = clock
         self._services = services
         self._identity = identity
         self._effects = effects
+        self._documents = documents if documents is not None else []
         self._element_id = ""
         functions = {
             "now": clock.now,
@@ -112,5 +128,6 @@ class ScriptEngine(PythonScriptEngine):
             data=data,
             now=self._clock.now(),
             effects=self._effects,
+            documents=self._documents,
         )
         return service(context, **params)

@@ -13,6 +13,7 @@ from typing import Any
 from uuid import uuid4
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from .bpmn import SERIALIZER
@@ -21,6 +22,7 @@ from .errors import ProcessError
 from .execution import RUNNING, Execution, ThrownMessage
 from .scripting import Service, StepIdentity
 from .storage.records import (
+    DocumentRecord,
     HistoryRecord,
     InstanceRecord,
     OutboxRecord,
@@ -221,6 +223,22 @@ class Steps:
                 )
             )
         execution.effects.clear()
+        for document in execution.documents:
+            self.session.execute(
+                delete(DocumentRecord).where(
+                    DocumentRecord.instance_id == record.id, DocumentRecord.name == document.name
+                )
+            )
+            self.session.add(
+                DocumentRecord(
+                    instance_id=record.id,
+                    name=document.name,
+                    mimetype=document.mimetype,
+                    content=document.content,
+                    created_at=now,
+                )
+            )
+        execution.documents.clear()
         changes = _changes(loaded.before, variables)
         loaded.before = variables
         for action, actor, element_id, task_id in loaded.actions:

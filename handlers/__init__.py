@@ -3,13 +3,13 @@
 from engine import Dispatcher, Service
 
 from .budget import check_budget
-from .documents import render_document
 from .email import log_email, send_email
 
+# Services that need nothing from a kind of call; `document.render` is composed with the
+# call's renderer in `workflows.build_engine`.
 SERVICES: dict[str, Service] = {
     "email.send": send_email,
     "budget.check": check_budget,
-    "document.render": render_document,
 }
 
 # Outbox topics and what delivers them.

@@ -1,36 +1,23 @@
-"""`document.render`: the content of a document produced by a process (e.g. the convention)."""
+"""`document.render`: render a document from the process data and keep it with the instance."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from engine import InvalidInputError, ServiceContext
+from engine import ServiceContext
 
-TEMPLATES = {
-    "convention": (
-        "call_id",
-        "dossier_id",
-        "holder_name",
-        "siret",
-        "title",
-        "amount_granted",
-    ),
-}
+Renderer = Callable[[str, Mapping[str, Any]], bytes]
 
 
-def render_document(ctx: ServiceContext, template: str) -> dict[str, Any]:
-    """The document's fields taken from the process data, with a stable reference."""
-    fields = TEMPLATES.get(template)
-    if fields is None:
-        raise InvalidInputError(f"unknown document template {template!r}", field="template")
-    missing = [name for name in fields if ctx.data.get(name) in (None, "")]
-    if missing:
-        raise InvalidInputError(
-            f"document {template!r} lacks {', '.join(missing)}", field=missing[0]
-        )
-    return {
-        "template": template,
-        "reference": f"{template.upper()}-{ctx.data['dossier_id']}",
-        "rendered_at": ctx.now.isoformat(),
-        "fields": {name: ctx.data[name] for name in fields},
-    }
+class DocumentRenderer:
+    """The service a diagram calls; the rendering itself is given by the kind of call."""
+
+    def __init__(self, render: Renderer) -> None:
+        self._render = render
+
+    def __call__(self, ctx: ServiceContext, template: str) -> dict[str, Any]:
+        content = self._render(template, ctx.data)  # raises InvalidInputError naming the field
+        name = f"{template}-{ctx.business_key or ctx.instance_id}.pdf"
+        ctx.store_document(name, content, "application/pdf")
+        return {"template": template, "document": name, "rendered_at": ctx.now.isoformat()}

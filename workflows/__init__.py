@@ -6,11 +6,20 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import handlers
 from engine import Clock, Engine, EngineConfig, RetryPolicy, SystemClock
-from handlers import DISPATCHERS, SERVICES
+from handlers import DISPATCHERS
+from handlers.documents import DocumentRenderer
+from handlers.email import EmailDispatcher
+from handlers.smtp import SmtpSettings, YagmailMailer
+
+from .fact.documents import render_document
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'instance' / 'concerto.db'}"
+
+# Every service the FACT diagrams call, with the call's own document renderer.
+SERVICES = {**handlers.SERVICES, "document.render": DocumentRenderer(render_document)}
 
 
 def build_engine(settings: Mapping[str, Any], *, clock: Clock | None = None) -> Engine:
@@ -18,7 +27,7 @@ def build_engine(settings: Mapping[str, Any], *, clock: Clock | None = None) -> 
     url = settings.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    return Engine(
+    engine = Engine(
         EngineConfig(
             database_url=url,
             clock=clock or SystemClock(),
@@ -31,4 +40,20 @@ def build_engine(settings: Mapping[str, Any], *, clock: Clock | None = None) -> 
             ),
             script_time_limit=float(settings.get("SCRIPT_TIME_LIMIT") or 1.0),
         )
+    )
+    if settings.get("SMTP_HOST"):  # otherwise mails go to the log
+        engine.outbox.register("email", _smtp_dispatcher(engine, settings))
+    return engine
+
+
+def _smtp_dispatcher(engine: Engine, settings: Mapping[str, Any]) -> EmailDispatcher:
+    from .fact.delivery import recipients_for
+    from .fact.mails import render_mail
+
+    smtp = SmtpSettings.from_env(settings)
+    return EmailDispatcher(
+        YagmailMailer(smtp),
+        render=render_mail,
+        recipients=recipients_for(engine),
+        sender=smtp.mail_from,
     )

@@ -65,6 +65,16 @@ def test_dossiers_draft_saved_then_deposited_with_a_receipt(api: Api) -> None:
     assert variables["deposited_at"].startswith("2020-02-20") and variables["dossier_id"] == dossier
     again = api.deposit(dossier)
     assert again.status_code == 404  # no deposit task any more
+    documents = api.get(f"/api/dossiers/{dossier}/documents", "ana").json
+    assert [d["name"] for d in documents] == [f"receipt-{dossier}.pdf"]
+    pdf = api.get(f"/api/dossiers/{dossier}/documents/receipt-{dossier}.pdf", "ana")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    assert (
+        api.get(f"/api/dossiers/{dossier}/documents/receipt-{dossier}.pdf", "bruno").status_code
+        == 404
+    )
+    assert api.get(f"/api/dossiers/{dossier}/documents/other.pdf", "ana").status_code == 404
 
 
 def test_dossiers_withdrawal(api: Api) -> None:

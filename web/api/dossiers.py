@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -142,4 +143,42 @@ class DossierWithdrawal(MethodView):
         _own(dossier_id)
         return dossiers.withdraw(
             current_engine(), dossier_id, reason=body["reason"], actor=current_account().username
+        )
+
+
+class DocumentSchema(ma.Schema):
+    name = ma.fields.String()
+    mimetype = ma.fields.String()
+    created_at = ma.fields.AwareDateTime()
+
+
+@blp.route("/dossiers/<dossier_id>/documents")
+class DossierDocuments(MethodView):
+    @blp.response(200, DocumentSchema(many=True))
+    @blp.alt_response(404, schema=ProblemSchema)
+    @requires()
+    def get(self, dossier_id):
+        """The dossier's documents: its deposit receipt and, once granted, its convention."""
+        return current_engine().documents.list(_readable(dossier_id).id)
+
+
+@blp.route("/dossiers/<dossier_id>/documents/<name>")
+class DossierDocument(MethodView):
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "the document",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    )
+    @blp.alt_response(404, schema=ProblemSchema)
+    @requires()
+    def get(self, dossier_id, name):
+        """Download one document."""
+        info, content = current_engine().documents.get(_readable(dossier_id).id, name)
+        return Response(
+            content,
+            mimetype=info.mimetype,
+            headers={"Content-Disposition": f'attachment; filename="{info.name}"'},
         )

@@ -69,7 +69,8 @@ def format_date(moment: datetime | date) -> str:
 def format_time(moment: datetime) -> str:
     """`23 h 59 min 58 s`, in Paris time (the French administrative style)."""
     local = moment.astimezone(PARIS)
-    return NBSP.join([f"{local.hour}", f"h {local.minute:02d}", f"min {local.second:02d}", "s"])
+    parts = [str(local.hour), "h", f"{local.minute:02d}", "min", f"{local.second:02d}", "s"]
+    return NBSP.join(parts)
 
 
 def format_amount(value: Decimal) -> str:
@@ -210,10 +211,10 @@ def receipt_context(data: Mapping[str, Any]) -> dict[str, Any]:
     received = _moment(data, "deposited_at")
     commission = _moment(data, "commission_at")
     delay = _text(data, "response_delay")
-    try:
-        response_by = parse_datetime(add_duration(commission, delay))
-    except (TypeError, ValueError, AttributeError) as exc:  # SpiffWorkflow's duration parser
-        raise InvalidInputError(f"durée invalide : {delay!r}", field="response_delay") from exc
+    # Checked here because SpiffWorkflow's duration parser raises a bare Exception.
+    if not _DURATION.match(delay) or delay == "P":
+        raise InvalidInputError(f"durée invalide : {delay!r}", field="response_delay")
+    response_by = parse_datetime(add_duration(commission, delay))
     deadline = data.get("deposit_deadline")
     return {
         **_holder(data),
@@ -274,7 +275,7 @@ def convention_context(data: Mapping[str, Any]) -> dict[str, Any]:
 # --- rendering -----------------------------------------------------------------------------
 
 
-def _check_url(url: str) -> None:
+def check_url(url: str) -> None:
     """Refuse every resource but data: URLs and files of the templates folder (no network)."""
     if url.startswith("data:"):
         return
@@ -293,14 +294,14 @@ def _url_fetcher() -> Any:
         default: Callable[[str], dict[str, Any]] = weasyprint.default_url_fetcher
 
         def fetch(url: str) -> dict[str, Any]:
-            _check_url(url)
+            check_url(url)
             return default(url)
 
         return fetch
 
     class LocalFetcher(base):  # type: ignore[misc, valid-type]
         def fetch(self, url: str, headers: Any = None) -> Any:
-            _check_url(url)
+            check_url(url)
             return super().fetch(url, headers)
 
     return LocalFetcher()  # one per document: a URLFetcher keeps per-request state

@@ -10,7 +10,7 @@ import pytest
 
 from engine import Engine, EngineConfig, FrozenClock
 from engine.models import Instance
-from handlers import SERVICES
+from workflows import SERVICES
 from workflows.fact import calls, dossiers
 from workflows.fact.bots import deposit_form
 

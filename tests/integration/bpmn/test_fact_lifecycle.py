@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pypdf import PdfReader
 
 from engine import ConflictError, InvalidInputError, NotFoundError
 from workflows.fact import calls, dossiers
@@ -110,7 +112,14 @@ def test_fact_refused_partial_and_accepted_with_convention_signed(fact: FactCall
     assert dossiers.get_dossier(fact.engine, refused).status == "completed"
     for dossier, amount in ((partial, 40_000), (accepted, 100_000)):
         convention = fact.variables(dossier)["convention"]
-        assert convention["fields"]["amount_granted"] == amount
+        instance_id = dossiers.get_dossier(fact.engine, dossier).id
+        info, pdf = fact.engine.documents.get(instance_id, convention["document"])
+        assert info.mimetype == "application/pdf" and pdf.startswith(b"%PDF")
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        assert (
+            f"{amount:,} €".replace(",", "\u202f") in text
+            or f"{amount:,}".replace(",", " ") in text
+        )
         holder = fact.variables(dossier)["holder_user"]
         fact.complete(dossier, "convention_signature", {"holder_signed": True}, holder)
         fact.complete(dossier, "convention_countersignature", {"staff_signed": True}, "staff")

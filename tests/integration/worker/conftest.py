@@ -32,7 +32,7 @@ def wait_until(condition: Callable[[], bool], *, timeout: float = 60, what: str 
 @pytest.fixture
 def live(make_engine: EngineFactory) -> Engine:
     """An engine on the real clock with the ticker process deployed."""
-    from handlers import SERVICES
+    from workflows import SERVICES
 
     engine = make_engine(SERVICES, with_clock=SystemClock())
     engine.repository.deploy("ticker", {"t.bpmn": samples.ticker()}, author="test")

@@ -6,9 +6,9 @@ import pytest
 
 from engine import ConflictError, NotFoundError, OutboxMessage, RetryPolicy, SystemClock
 from engine.worker import Worker, WorkerSettings
-from handlers import SERVICES
 from tests import samples
 from tests.conftest import EngineFactory
+from workflows import SERVICES
 
 from .conftest import in_a_moment, wait_until
 
