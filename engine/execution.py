@@ -32,6 +32,8 @@ from .errors import ConflictError, EngineError, ProcessError
 from .scripting import Document, Effect, ScriptEngine, Service, StepIdentity
 
 RUNNING, COMPLETED, CANCELLED = "running", "completed", "cancelled"
+PINNED = "_pinned"  # in the workflow's own data: variables set from outside (set_variables)
+_ABSENT = object()
 
 
 def correlation_key(values: Mapping[str, Any]) -> str:
@@ -117,6 +119,7 @@ class Execution:
             self.workflow.refresh_timers()
             self.workflow.do_engine_steps()
             self._collect_thrown()
+        self._apply_pins()
 
     def complete_user_task(self, task_id: str, data: Mapping[str, Any]) -> str:
         """Complete one open user task and run on; returns the completed element id."""
@@ -146,18 +149,30 @@ class Execution:
             except WorkflowException as exc:
                 raise ConflictError(f"instance is not waiting for message {name!r}") from exc
         self.run()
-        if variables:  # tokens created by the delivery inherit older data: set them again
-            self.set_variables(variables)
 
     def set_variables(self, variables: Mapping[str, Any]) -> None:
-        """Set variables on every unfinished token; date timers follow the variables they read."""
+        """Set instance variables from outside; date timers follow the variables they read.
+
+        SpiffWorkflow keeps a copy of the data in every token, and a token created later (a new
+        loop iteration, say) copies an older one. So variables set this way are pinned: after
+        every run they are set again on every live token.
+        """
+        self.workflow.data.setdefault(PINNED, {}).update(variables)
+        self._apply_pins()
+        self.run()
+
+    def _apply_pins(self) -> None:
+        pinned = self.workflow.data.get(PINNED)
+        if not pinned:
+            return
         for task in self.workflow.get_tasks(state=TaskState.NOT_FINISHED_MASK):
-            task.data.update(variables)
+            if all(task.data.get(k, _ABSENT) == v for k, v in pinned.items()):
+                continue
+            task.data.update(pinned)
             timer = _timer_of(task)
             if isinstance(timer, TimeDateEventDefinition) and task.state == TaskState.WAITING:
                 # SpiffWorkflow fixes a date timer's value when it starts waiting: set it anew.
                 task.internal_data["event_value"] = self._evaluate(task, timer.expression)
-        self.run()
 
     def cancel(self) -> None:
         self.workflow.cancel()
@@ -174,7 +189,7 @@ class Execution:
     def snapshot(self) -> Snapshot:
         """What the indexes need, read in one pass over the live tokens."""
         if self.status != RUNNING:
-            data = dict(self.workflow.data)
+            data = {k: v for k, v in self.workflow.data.items() if k != PINNED}
             if self.workflow.last_task is not None:
                 data.update(self.workflow.last_task.data)
             return Snapshot(SERIALIZER.to_json_safe(data), [], [], [])

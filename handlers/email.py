@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from engine import InvalidInputError, OutboxMessage, ServiceContext
@@ -50,8 +50,8 @@ class EmailDispatcher:
         self,
         mailer: Mailer,
         *,
-        render: Callable[[Mapping[str, Any]], OutgoingMail],
-        recipients: Callable[[Mapping[str, Any]], list[str]] | None = None,
+        render: Callable[[OutboxMessage], OutgoingMail],
+        recipients: Callable[[OutboxMessage], list[str]] | None = None,
         sender: str,
     ) -> None:
         self._mailer = mailer
@@ -64,8 +64,8 @@ class EmailDispatcher:
         return f"<{message.instance_id or 'engine'}.{message.id}@{self._domain}>"
 
     def __call__(self, message: OutboxMessage) -> None:
-        mail = self._render(message.payload)
-        targets = self._recipients(message.payload) if self._recipients else [mail.to]
+        mail = self._render(message)
+        targets = self._recipients(message) if self._recipients else [mail.to]
         if not targets:
             log.info("mail %s #%s has nobody to go to", message.kind, message.id)
             return

@@ -9,6 +9,7 @@ which stays the same across retries.
 from __future__ import annotations
 
 import ssl
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -93,11 +94,19 @@ def build_message(
 
 
 class YagmailMailer:
-    """One SMTP session per batch of sends is opened lazily and reused."""
+    """An SMTP session is opened lazily and reused, one per thread."""
 
     def __init__(self, settings: SmtpSettings) -> None:
         self.settings = settings
-        self._client: yagmail.SMTP | None = None
+        self._local = threading.local()  # an SMTP session belongs to one thread
+
+    @property
+    def _client(self) -> yagmail.SMTP | None:
+        return getattr(self._local, "client", None)
+
+    @_client.setter
+    def _client(self, client: yagmail.SMTP | None) -> None:
+        self._local.client = client
 
     def send(self, message: EmailMessage) -> None:
         recipients = [a.strip() for a in str(message["To"]).split(",") if a.strip()]

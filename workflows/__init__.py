@@ -47,13 +47,12 @@ def build_engine(settings: Mapping[str, Any], *, clock: Clock | None = None) -> 
 
 
 def _smtp_dispatcher(engine: Engine, settings: Mapping[str, Any]) -> EmailDispatcher:
-    from .fact.delivery import recipients_for
-    from .fact.mails import render_mail
+    from .fact.delivery import recipients_for, renderer_for
 
     smtp = SmtpSettings.from_env(settings)
     return EmailDispatcher(
         YagmailMailer(smtp),
-        render=render_mail,
+        render=renderer_for(engine),
         recipients=recipients_for(engine),
         sender=smtp.mail_from,
     )

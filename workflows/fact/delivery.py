@@ -1,24 +1,28 @@
-"""Who receives a FACT mail: an address, or a group named by the diagram."""
+"""FACT mails at delivery time: who receives them, and the documents they carry."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
-from engine import Engine
+from engine import Engine, OutboxMessage
 
 from .calls import DOSSIER_PROCESS
+from .mails import Attachment, Mail, render_mail
+
+# Mail kind -> the variable naming the stored document it carries.
+DOCUMENTS = {"receipt": "receipt_document", "convention_ready": "convention"}
 
 
-def recipients_for(engine: Engine) -> Callable[[Mapping[str, Any]], list[str]]:
+def recipients_for(engine: Engine) -> Callable[[OutboxMessage], list[str]]:
     """Resolve the `to` of an email outbox row.
 
     `applicants` is every holder with a dossier on the call; `public` (the publication notice)
     goes to the fund's own contact address, where it is relayed to its mailing lists.
     """
 
-    def resolve(payload: Mapping[str, Any]) -> list[str]:
-        to, data = payload["to"], payload.get("data", {})
+    def resolve(message: OutboxMessage) -> list[str]:
+        to, data = message.payload["to"], message.payload.get("data", {})
         if to == "applicants":
             dossiers = (
                 engine.runtime.query()
@@ -32,3 +36,18 @@ def recipients_for(engine: Engine) -> Callable[[Mapping[str, Any]], list[str]]:
         return [to]
 
     return resolve
+
+
+def renderer_for(engine: Engine) -> Callable[[OutboxMessage], Mail]:
+    """Render a mail with the documents stored for its dossier attached (receipt, convention)."""
+
+    def render(message: OutboxMessage) -> Mail:
+        attachments = []
+        variable = DOCUMENTS.get(message.kind or "")
+        data: dict[str, Any] = message.payload.get("data", {})
+        if variable and message.instance_id and data.get(variable):
+            info, content = engine.documents.get(message.instance_id, data[variable]["document"])
+            attachments.append(Attachment(info.name, content, info.mimetype))
+        return render_mail(message.payload, attachments=attachments)
+
+    return render

@@ -233,3 +233,18 @@ def test_fact_drafts_refused_before_publication_and_after_closing(fact: FactCall
     fact.at(DEADLINE + timedelta(seconds=1))
     with pytest.raises(ConflictError, match="clos"):
         fact.draft()
+
+
+def test_fact_extension_before_reminders_holds_through_them(fact: FactCall) -> None:
+    draft = fact.draft()
+    fact.at(DEADLINE - timedelta(days=8))
+    new_deadline = DEADLINE + timedelta(days=2)
+    calls.extend_deadline(
+        fact.engine, "2020-01", new_deadline, commission_at=COMMISSION, actor="staff"
+    )
+    fact.at(new_deadline - timedelta(days=7) + timedelta(seconds=1))  # J-7 of the new date
+    assert len(fact.mails("deposit_reminder")) == 1
+    assert datetime.fromisoformat(fact.variables(draft)["deposit_deadline"]) == new_deadline
+    fact.at(DEADLINE + timedelta(hours=1))  # past the old deadline, before the new one
+    fact.deposit(draft)
+    assert "deposited_at" in fact.variables(draft)

@@ -1,0 +1,122 @@
+"""Milestone mails through the outbox, a worker and yagmail, to a real SMTP server."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+import workflows
+from engine import Engine, FrozenClock
+from engine.worker import Worker, WorkerSettings
+from workflows.fact import calls, dossiers
+from workflows.fact.bots import deposit_form
+
+from .conftest import SmtpServer
+
+PUBLISHED = datetime(2020, 2, 19, 8, 0, 1, tzinfo=UTC)
+
+
+def _engine(tmp_path: Path, smtp: SmtpServer, clock: FrozenClock) -> Engine:
+    engine = workflows.build_engine(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'mail.sqlite'}",
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": smtp.port,
+            "MAIL_FROM": "fact@anact.test",
+            "RETRY_BASE_DELAY": "60",
+        },
+        clock=clock,
+    )
+    engine.management.create_schema()
+    calls.deploy(engine)
+    calls.open_call(engine, {}, actor="staff")
+    clock.set(PUBLISHED + timedelta(days=1))
+    engine.timers.fire_due()
+    return engine
+
+
+def _deposited(engine: Engine, n: int = 1) -> str:
+    dossier = dossiers.create_draft(
+        engine, "2020-01", holder_user=f"h{n}", holder_email=f"porteur{n}@example.org",
+        track="entreprise", actor=f"h{n}",
+    ).business_key  # fmt: skip
+    dossiers.deposit(engine, dossier, deposit_form(n), actor=f"h{n}")
+    return dossier or ""
+
+
+def test_delivery_milestone_mails_with_receipt_pdf_and_invitation(
+    tmp_path: Path, smtp: SmtpServer
+) -> None:
+    clock = FrozenClock(PUBLISHED - timedelta(days=1))
+    engine = _engine(tmp_path, smtp, clock)
+    dossier = _deposited(engine)
+    sent, failed = engine.outbox.dispatch("w1")
+    assert failed == 0 and sent == 3  # publication, draft created, receipt
+    by_subject = {m["Subject"]: m for m in smtp.inbox.messages}
+    receipt = next(m for s, m in by_subject.items() if "réception" in s.lower())
+    assert receipt["To"] == "porteur1@example.org" and dossier in receipt["Subject"]
+    text = receipt.get_body(("plain",)).get_content()
+    assert "<" not in text and "heure de Paris" in text and "infofact@anact.fr" in text
+    [pdf] = [p for p in receipt.iter_attachments() if p.get_content_type() == "application/pdf"]
+    pdf_text = PdfReader(io.BytesIO(pdf.get_payload(decode=True))).pages[0].extract_text()
+    assert dossier in pdf_text and "infofact@anact.fr" in pdf_text
+    draft = next(m for s, m in by_subject.items() if "brouillon" in s.lower())
+    [invitation] = list(draft.iter_attachments())
+    assert invitation.get_content_type() == "text/calendar"
+    assert invitation.get_content_disposition() == "attachment"
+    assert "brouillon n'est pas un dépôt" in draft.get_body(("plain",)).get_content().lower()
+    assert all(m.status == "sent" for m in engine.outbox.list())
+
+
+def test_delivery_server_down_keeps_mails_then_each_once_with_its_message_id(
+    tmp_path: Path, smtp: SmtpServer
+) -> None:
+    clock = FrozenClock(PUBLISHED - timedelta(days=1))
+    engine = _engine(tmp_path, smtp, clock)
+    smtp.stop()
+    _deposited(engine)
+    assert engine.outbox.dispatch("w1") == (0, 3)
+    pending = engine.outbox.list(status="pending")
+    assert len(pending) == 3 and {m.attempts for m in pending} == {1}
+    assert engine.outbox.dispatch("w1") == (0, 0)  # backing off: nothing retried yet
+    smtp.start()
+    clock.advance(timedelta(minutes=2))
+    assert engine.outbox.dispatch("w1") == (3, 0)
+    assert engine.outbox.dispatch("w1") == (0, 0)
+    ids = [m["Message-ID"] for m in smtp.inbox.messages]
+    expected = {f"<{m.instance_id}.{m.id}@anact.test>" for m in engine.outbox.list()}
+    assert len(ids) == 3 and set(ids) == expected
+
+
+def test_delivery_two_workers_never_send_a_mail_twice(tmp_path: Path, smtp: SmtpServer) -> None:
+    clock = FrozenClock(PUBLISHED - timedelta(days=1))
+    engine = _engine(tmp_path, smtp, clock)
+    for n in range(1, 21):
+        _deposited(engine, n)
+    total = len(engine.outbox.list())
+    settings = WorkerSettings(poll_interval=0.1, outbox_batch=5)
+    workers = [Worker(engine, settings, worker_id=f"w{n}") for n in (1, 2)]
+    start = threading.Barrier(2)
+
+    def run(worker: Worker) -> None:
+        start.wait()
+        worker.tick()
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    counts = Counter(m["Message-ID"] for m in smtp.inbox.messages)
+    assert len(counts) == total and set(counts.values()) == {1}
+
+
+@pytest.fixture(autouse=True)
+def _close_engines():  # type: ignore[no-untyped-def]
+    yield

@@ -1,0 +1,390 @@
+"""Milestone mails of a FACT call: one outbox payload in, one finished French mail out.
+
+`email.send(kind, to)` queues `{"kind", "to", "business_key", "data"}` where `data` is the
+process's task data at that moment. `render_mail` turns it into a subject, an HTML part and a
+plain-text part written for reading, plus attachments (the deadline invitation `.ics` for
+`draft_created` and `deadline_extended`, and whatever files the caller adds).
+
+Templates live in `templates/mails/`: `<kind>.txt` and `<kind>.html`, extending `layout.txt`
+and `layout.html`. **The subject is the `{% block subject %}` of `<kind>.txt`**; it is prefixed
+with `[FACT <call_id>]` here and handed to both parts as `subject`. Templates see the task data
+at top level plus `kind`, `to`, `business_key` and `deadline` (the latest known deposit
+deadline). Undefined variables fail (`StrictUndefined`) and become `InvalidInputError`.
+
+Data read per kind, besides `call_id` and `contact` (every kind):
+- call_published, call_closed (call data): title, deposit_deadline, commission_at,
+  response_delay; call_published also envelope, tracks, axes.
+- draft_created, draft_expired: dossier_id, call_title, track, deposit_deadline.
+- deposit_reminder: the same and `reminder.days` (7 or 2).
+- deadline_extended: dossier_id, call_title, `extension` {previous_deadline, deposit_deadline,
+  commission_at}; the invitation keeps its UID and takes a higher SEQUENCE.
+- receipt: dossier_id, call_title, title, holder_name, track, amount_requested, deposited_at,
+  commission_at, response_delay.
+- eligibility_result: dossier_id, title, eligible, eligibility_reason, commission_at.
+- withdrawn: dossier_id, `withdrawal` {reason}; title when the dossier was deposited.
+- response_overdue (staff): dossier_id, title, holder_name, commission_at, response_delay,
+  outcome, amount_granted.
+- decision: dossier_id, title, outcome (accepted/partial/refused), amount_granted,
+  amount_requested, commission_at.
+- convention_ready, convention_reminder, convention_countersigned: dossier_id, title,
+  amount_granted, `convention.reference`; convention_reminder also `reminder.days` (7 or 14).
+- task_assigned (reviewer or staff): `task` {name, due_at (ISO or None), url (optional)},
+  dossier_id when the task belongs to a dossier.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, NoReturn
+
+from icalendar import (
+    Alarm,
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vText,
+)
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, UndefinedError, select_autoescape
+
+from engine import InvalidInputError
+from engine.dates import add_duration, parse_datetime
+
+from .config import AXES, PARIS, TRACKS
+
+TEMPLATES_DIR = Path(__file__).parent / "templates" / "mails"
+
+KINDS: frozenset[str] = frozenset(
+    {
+        "call_published",
+        "call_closed",
+        "draft_created",
+        "deposit_reminder",
+        "deadline_extended",
+        "receipt",
+        "eligibility_result",
+        "withdrawn",
+        "draft_expired",
+        "response_overdue",
+        "decision",
+        "convention_ready",
+        "convention_reminder",
+        "convention_countersigned",
+        "task_assigned",
+    }
+)
+# Kinds whose mail carries the deadline invitation.
+INVITATION_KINDS = frozenset({"draft_created", "deadline_extended"})
+
+ICS_MIMETYPE = "text/calendar; method=REQUEST"
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+NBSP = "\u00a0"  # keeps "50 000 €" and "14 avril 2020" on one line; plain spaces in the output
+WRAP = 76
+_SEQUENCE_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file joined to a mail."""
+
+    filename: str
+    content: bytes
+    mimetype: str
+
+
+@dataclass(frozen=True)
+class Mail:
+    """A finished mail, ready for delivery."""
+
+    to: str
+    subject: str
+    html: str
+    text: str
+    attachments: tuple[Attachment, ...]
+
+
+# --- French formatting ------------------------------------------------------------------------
+
+
+def _moment(value: Any) -> datetime | date:
+    """A Paris datetime from an aware datetime or ISO string; a date stays a date."""
+    if isinstance(value, datetime):
+        return parse_datetime(value).astimezone(PARIS)
+    if isinstance(value, date):
+        return value
+    text = str(value)  # fails loudly on an undefined template variable
+    if len(text) == 10:
+        return date.fromisoformat(text)
+    return parse_datetime(text).astimezone(PARIS)
+
+
+def date_fr(value: Any) -> str:
+    """`5 mai 2020`, `1er juin 2020` (Paris date for an instant)."""
+    day = _moment(value)
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {MONTHS[day.month - 1]} {day.year}"
+
+
+def day_fr(value: Any) -> str:
+    """`mardi 14 avril 2020`."""
+    return f"{WEEKDAYS[_moment(value).weekday()]} {date_fr(value)}"
+
+
+def time_fr(value: Any, seconds: bool = False) -> str:
+    """Paris time: `9 h`, `9 h 30`, `23 h 59 min 59 s` (seconds when asked or not zero)."""
+    moment = _moment(value)
+    if not isinstance(moment, datetime):
+        raise ValueError(f"{value!r} has no time of day")
+    if seconds or moment.second:
+        parts = (str(moment.hour), "h", f"{moment.minute:02d}", "min", f"{moment.second:02d}", "s")
+    elif moment.minute:
+        parts = (str(moment.hour), "h", f"{moment.minute:02d}")
+    else:
+        parts = (str(moment.hour), "h")
+    return " ".join(parts)
+
+
+def datetime_fr(value: Any, seconds: bool = False) -> str:
+    """`14 avril 2020 à 23 h 59 min 58 s` in Paris time."""
+    return f"{date_fr(value)} à {time_fr(value, seconds)}"
+
+
+def amount_fr(value: Any) -> str:
+    """`50 000 €`, `12 500,50 €`."""
+    amount = round(float(value), 2)
+    whole, cents = divmod(round(abs(amount) * 100), 100)
+    digits = f"{whole:,}".replace(",", " ")
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{digits},{cents:02d} €" if cents else f"{sign}{digits} €"
+
+
+def days_fr(value: Any) -> str:
+    """`7 jours`, `1 jour`."""
+    days = int(value)
+    return f"{days} jour{'s' if abs(days) > 1 else ''}"
+
+
+def track_label(track_id: Any) -> str:
+    """The label of a track id, e.g. `Fact entreprise`."""
+    labels = {t["id"]: t["label"] for t in TRACKS}
+    return labels.get(str(track_id), str(track_id))
+
+
+def axis_label(axis_id: Any) -> str:
+    """The label of an axis id (1, 2 or 3)."""
+    labels = {str(a["id"]): a["label"] for a in AXES}
+    return labels.get(str(axis_id), str(axis_id))
+
+
+def _glued(format_: Callable[..., str]) -> Callable[..., str]:
+    """The template filter: the same text, never broken across lines in the text part."""
+    return lambda *args, **kwargs: format_(*args, **kwargs).replace(" ", NBSP)
+
+
+def _invalid(field: str, message: str) -> NoReturn:
+    """Template helper: refuse a value the mail cannot express."""
+    raise InvalidInputError(message, field=f"data.{field}")
+
+
+# --- templates --------------------------------------------------------------------------------
+
+_ENV = Environment(
+    loader=FileSystemLoader(TEMPLATES_DIR),
+    autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_ENV.filters.update(
+    date_fr=_glued(date_fr),
+    day_fr=_glued(day_fr),
+    time_fr=_glued(time_fr),
+    datetime_fr=_glued(datetime_fr),
+    amount_fr=_glued(amount_fr),
+    days_fr=_glued(days_fr),
+    track_label=track_label,
+    axis_label=axis_label,
+)
+_ENV.globals.update(add_duration=add_duration, invalid=_invalid)
+
+_GLUED = re.compile(r" ([:;?!»])")  # French punctuation never starts a wrapped line
+_MISSING = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
+
+
+def render_mail(payload: Mapping[str, Any], *, attachments: Sequence[Attachment] = ()) -> Mail:
+    """The finished mail for one `email` outbox payload; `attachments` are added at the end."""
+    kind = payload.get("kind")
+    if kind not in KINDS:
+        raise InvalidInputError(f"unknown mail kind {kind!r}", field="kind")
+    to = payload.get("to")
+    if not isinstance(to, str) or not to:
+        raise InvalidInputError(f"mail {kind!r} has no recipient", field="to")
+    data = payload.get("data")
+    if not isinstance(data, Mapping):
+        raise InvalidInputError(f"mail {kind!r} has no data", field="data")
+    context: dict[str, Any] = {**data, "kind": kind, "to": to}
+    context["business_key"] = payload.get("business_key")
+    try:
+        if "deposit_deadline" in data or "extension" in data:
+            context["deadline"] = _deadline(data)
+        text_template = _ENV.get_template(f"{kind}.txt")
+        block = text_template.blocks["subject"](text_template.new_context(context))
+        subject = " ".join(f"[FACT {context['call_id']}] {''.join(block)}".split())
+        context["subject"] = subject
+        text = _tidy(text_template.render(context))
+        html = _ENV.get_template(f"{kind}.html").render(context).replace(NBSP, " ")
+        files = [deadline_invitation(data)] if kind in INVITATION_KINDS else []
+    except UndefinedError as exc:
+        raise _missing(kind, exc) from exc
+    except KeyError as exc:
+        raise InvalidInputError(
+            f"mail {kind!r} cannot be rendered: data has no {exc.args[0]!r}",
+            field=f"data.{exc.args[0]}",
+        ) from exc
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise InvalidInputError(f"mail {kind!r} cannot be rendered: {exc}", field="data") from exc
+    return Mail(to=to, subject=subject, html=html, text=text, attachments=(*files, *attachments))
+
+
+def _missing(kind: str, exc: UndefinedError) -> InvalidInputError:
+    match = _MISSING.search(exc.message or "")
+    name = (match.group(1) or match.group(2)) if match else None
+    return InvalidInputError(
+        f"mail {kind!r} cannot be rendered: {exc.message}",
+        field=f"data.{name}" if name else "data",
+    )
+
+
+def _tidy(text: str) -> str:
+    """Wrap long lines for reading (bullets keep a hanging indent) and trim blank runs."""
+    text = _GLUED.sub(NBSP + r"\1", text).replace("« ", "«" + NBSP)
+    text = text.replace("heure de Paris", NBSP.join(("heure", "de", "Paris")))
+    lines: list[str] = []
+    for line in text.splitlines():
+        if len(line) <= WRAP:
+            lines.append(line.rstrip())
+            continue
+        indent = " " * (len(line) - len(line.lstrip(" -")))
+        lines.extend(
+            textwrap.wrap(
+                line,
+                WRAP,
+                subsequent_indent=indent,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+    tidy = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    return tidy.replace(NBSP, " ") + "\n"
+
+
+# --- deadline invitation ----------------------------------------------------------------------
+
+
+def _deadline(data: Mapping[str, Any]) -> datetime:
+    """The latest known deposit deadline: extensions only move it later, and the extension
+    message may arrive before `deposit_deadline` itself is updated in the task data."""
+    extension = data.get("extension") or {}
+    known = [v for v in (data.get("deposit_deadline"), extension.get("deposit_deadline")) if v]
+    if not known:
+        raise InvalidInputError("mail data has no deposit_deadline", field="data.deposit_deadline")
+    return max(parse_datetime(v) for v in known)
+
+
+def _sequence(data: Mapping[str, Any], deadline: datetime) -> int:
+    """0 for the first invitation; after an extension, `extension.sequence` when given, else the
+    minutes from 2000 to the new deadline, which grows with every extension without a counter."""
+    extension = data.get("extension")
+    if not extension:
+        return 0
+    if isinstance(extension.get("sequence"), int):
+        return int(extension["sequence"])
+    return max(1, int((deadline - _SEQUENCE_EPOCH) // timedelta(minutes=1)))
+
+
+def _paris_timezone() -> Timezone:
+    """VTIMEZONE for Europe/Paris (EU rules: last Sunday of March and October)."""
+    zone = Timezone()
+    zone.add("tzid", "Europe/Paris")
+    for part, name, start, month, before, after in (
+        (TimezoneDaylight(), "CEST", datetime(1970, 3, 29, 2), 3, 1, 2),
+        (TimezoneStandard(), "CET", datetime(1970, 10, 25, 3), 10, 2, 1),
+    ):
+        part.add("tzname", name)
+        part.add("dtstart", start)
+        part.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
+        part.add("tzoffsetfrom", timedelta(hours=before))
+        part.add("tzoffsetto", timedelta(hours=after))
+        zone.add_component(part)
+    return zone
+
+
+def deadline_invitation(data: Mapping[str, Any]) -> Attachment:
+    """A calendar invitation (METHOD:REQUEST) for the deposit deadline, Europe/Paris time.
+
+    The UID depends only on the call and the dossier, so an extension updates the same event.
+    """
+    try:
+        call_id, contact = str(data["call_id"]), data["contact"]
+        organizer_email, organizer_name = contact["email"], contact["service"]
+    except (KeyError, TypeError) as exc:
+        raise InvalidInputError(f"invitation data has no {exc}", field="data") from exc
+    deadline = _deadline(data).astimezone(PARIS)
+    dossier_id = data.get("dossier_id")
+    uid = "-".join(p for p in ("fact", call_id, dossier_id, "date-limite") if p)
+    description = (
+        f"Les dépôts de l'appel à projets FACT {call_id} ferment le {day_fr(deadline)} "
+        f"à {deadline:%H:%M:%S}, heure de Paris. Un brouillon n'est pas un dépôt : seul un "
+        "dossier déposé avant cette heure sera examiné."
+    )
+    if dossier_id:
+        description += f" Dossier {dossier_id}."
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Anact//Concerto FACT//FR")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "REQUEST")
+    calendar.add_component(_paris_timezone())
+
+    event = Event()
+    event.add("uid", f"{uid}@concerto.anact.fr")
+    event.add("sequence", _sequence(data, deadline))
+    event.add("dtstamp", datetime.now(UTC).replace(microsecond=0))
+    event.add("dtstart", deadline - timedelta(minutes=30))
+    event.add("dtend", deadline)
+    event.add("summary", f"Date limite de dépôt — appel à projets FACT {call_id}")
+    event.add("description", description)
+    event.add("status", "CONFIRMED")
+    event.add("transp", "TRANSPARENT")
+    organizer = vCalAddress(f"mailto:{organizer_email}")
+    organizer.params["cn"] = vText(organizer_name)
+    event.add("organizer", organizer)
+    if data.get("holder_email"):
+        attendee = vCalAddress(f"mailto:{data['holder_email']}")
+        attendee.params.update({"role": "REQ-PARTICIPANT", "partstat": "NEEDS-ACTION"})
+        attendee.params["rsvp"] = "FALSE"
+        event.add("attendee", attendee)
+
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("trigger", timedelta(days=-2))
+    alarm.add("description", f"Dans 2 jours : date limite de dépôt FACT {call_id}")
+    event.add_component(alarm)
+    calendar.add_component(event)
+    return Attachment(
+        filename=f"date-limite-fact-{call_id}.ics",
+        content=calendar.to_ical(),
+        mimetype=ICS_MIMETYPE,
+    )
