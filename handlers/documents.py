@@ -18,6 +18,12 @@ class DocumentRenderer:
 
     def __call__(self, ctx: ServiceContext, template: str) -> dict[str, Any]:
         content = self._render(template, ctx.data)  # raises InvalidInputError naming the field
-        name = f"{template}-{ctx.business_key or ctx.instance_id}.pdf"
+        reference = f"{template}-{ctx.business_key or ctx.instance_id}"
+        name = f"{reference}.pdf"
         ctx.store_document(name, content, "application/pdf")
-        return {"template": template, "document": name, "rendered_at": ctx.now.isoformat()}
+        return {
+            "template": template,
+            "reference": reference,
+            "document": name,
+            "rendered_at": ctx.now.isoformat(),
+        }

@@ -16,13 +16,19 @@ log = logging.getLogger(__name__)
 _PRIVATE_PREFIXES = ("spiff__",)
 
 
-def send_email(ctx: ServiceContext, kind: str, to: str) -> dict[str, Any]:
-    """Write one outbox row (topic `email`) with the mail's kind, recipient and data."""
+def send_email(
+    ctx: ServiceContext, kind: str, to: str, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Write one outbox row (topic `email`) with the mail's kind, recipient and data; `extra`
+    adds values the diagram computes for this mail only (e.g. which reminder it is)."""
     if not kind:
         raise InvalidInputError("email.send needs a kind", field="kind")
     if not to:
         raise InvalidInputError(f"email {kind!r} has no recipient", field="to")
+    if extra is not None and not isinstance(extra, dict):
+        raise InvalidInputError("email.send extra must be an object", field="extra")
     data = {k: v for k, v in ctx.data.items() if not k.startswith(_PRIVATE_PREFIXES)}
+    data.update(extra or {})
     ctx.emit(
         "email",
         {"kind": kind, "to": to, "business_key": ctx.business_key, "data": data},
@@ -71,6 +77,11 @@ class EmailDispatcher:
             return
         self._mailer.send(
             build_message(
-                mail, sender=self._sender, recipients=targets, message_id=self.message_id(message)
+                mail,
+                sender=self._sender,
+                recipients=targets,
+                message_id=self.message_id(message),
+                # lets mail filters (and the simulation) sort mails by milestone
+                headers={"X-Concerto-Kind": message.kind or "mail"},
             )
         )

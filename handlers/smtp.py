@@ -67,9 +67,16 @@ class OutgoingMail(Protocol):
 
 
 def build_message(
-    mail: OutgoingMail, *, sender: str, recipients: Sequence[str], message_id: str
+    mail: OutgoingMail,
+    *,
+    sender: str,
+    recipients: Sequence[str],
+    message_id: str,
+    headers: Mapping[str, str] | None = None,
 ) -> EmailMessage:
     message = EmailMessage()
+    for name, value in (headers or {}).items():
+        message[name] = value
     message["From"] = sender
     message["To"] = ", ".join(recipients)
     message["Subject"] = mail.subject

@@ -245,11 +245,12 @@ def _print_report(console: Console, report: SimulationReport) -> None:
         f"Enveloppe : {report.envelope:,} € ; accordé : {report.granted:,} € ; "
         f"reste : {report.envelope - report.granted:,} €".replace(",", " ")
     )
-    mails = Table(title="Courriels en file (outbox) par type")
+    mails = Table(title="Courriels par type")
     mails.add_column("type")
-    mails.add_column("nombre", justify="right")
+    mails.add_column("écrits (outbox)", justify="right")
+    mails.add_column("reçus par le serveur SMTP", justify="right")
     for kind, count in report.mails.items():
-        mails.add_row(kind, str(count))
+        mails.add_row(kind, str(count), str(report.mails_delivered.get(kind, 0)))
     console.print(mails)
     console.print(
         f"{report.virtual_days} jours simulés en {report.wall_seconds} s "

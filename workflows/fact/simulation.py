@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import socket
 import tempfile
 import time
 from collections import Counter
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from engine import FrozenClock
+from handlers.mailsink import read_sink, start_sink
 
 from .. import build_engine
 from .bots import STAFF, Bots, make_applicants
@@ -42,6 +44,7 @@ class SimulationReport:
     wall_seconds: float
     rounds: int
     unfinished: list[str] = field(default_factory=list)
+    mails_delivered: dict[str, int] = field(default_factory=dict)  # received by the SMTP server
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -65,7 +68,17 @@ def simulate(
         url = database_url or f"sqlite:///{Path(tmp) / 'simulation.db'}"
         config = load_config({})
         clock = FrozenClock(config["publication_at"] - timedelta(hours=1))
-        engine = build_engine({"DATABASE_URL": url}, clock=clock)
+        port = _free_port()
+        sink = start_sink(sink_dir(tmp), port=port)  # every mail really goes over SMTP
+        engine = build_engine(
+            {
+                "DATABASE_URL": url,
+                "SMTP_HOST": "127.0.0.1",
+                "SMTP_PORT": port,
+                "MAIL_FROM": "fact@anact.invalid",
+            },
+            clock=clock,
+        )
         try:
             engine.management.create_schema()
             deploy(engine)
@@ -98,9 +111,14 @@ def simulate(
                 clock.set(max(min(moments), now))
                 if progress is not None:
                     progress(min((clock.now() - begin).total_seconds(), horizon), horizon)
+            while any(engine.outbox.dispatch("simulation", limit=200)):
+                pass  # a failed mail waits for its retry: it stays in the outbox, counted below
             report = _report(engine, call.id, applications, seed, bots, begin, rounds)
+            delivered = Counter(str(m.message["X-Concerto-Kind"]) for m in read_sink(sink_dir(tmp)))
+            report.mails_delivered = dict(sorted(delivered.items()))
         finally:
             engine.close()
+            sink.stop()
     report.wall_seconds = round(time.perf_counter() - started, 2)
     return report
 
@@ -162,6 +180,16 @@ def _timeline(engine, call, outbox) -> list[dict[str, str]]:  # type: ignore[no-
         events.append((call.ended_at, "Fin du délai de réponse : appel clos"))
     events.sort(key=lambda e: e[0])
     return [{"at": at.astimezone(PARIS).isoformat(), "milestone": label} for at, label in events]
+
+
+def sink_dir(tmp: str) -> Path:
+    return Path(tmp) / "mails"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 __all__ = ["CALL_PROCESS", "SimulationReport", "simulate"]

@@ -248,3 +248,19 @@ def test_fact_extension_before_reminders_holds_through_them(fact: FactCall) -> N
     fact.at(DEADLINE + timedelta(hours=1))  # past the old deadline, before the new one
     fact.deposit(draft)
     assert "deposited_at" in fact.variables(draft)
+
+
+def test_fact_unsigned_convention_is_reminded_at_7_and_14_days(fact: FactCall) -> None:
+    dossier = fact.draft()
+    fact.to_commission(dossier)
+    fact.commission({dossier: {"decision": "accepted", "amount": 60_000}})
+    fact.complete(dossier, "decision_notice", {"notified": True}, "staff")
+    ready = datetime.fromisoformat(fact.variables(dossier)["convention"]["rendered_at"])
+    fact.at(ready + timedelta(days=7, seconds=1))
+    fact.at(ready + timedelta(days=14, seconds=1))
+    reminders = fact.mails("convention_reminder", "holder1@example.org")
+    assert [m.payload["data"]["reminder"]["days"] for m in reminders] == [7, 14]
+    holder = fact.variables(dossier)["holder_user"]
+    fact.complete(dossier, "convention_signature", {"holder_signed": True}, holder)
+    fact.at(ready + timedelta(days=30))
+    assert len(fact.mails("convention_reminder")) == 2  # signed: no more reminders
