@@ -20,7 +20,7 @@ from .bpmn import SERIALIZER
 from .clock import Clock
 from .errors import ProcessError
 from .execution import RUNNING, Execution, ThrownMessage
-from .scripting import Service, StepIdentity
+from .scripting import Effect, Service, StepIdentity
 from .storage.records import (
     DocumentRecord,
     HistoryRecord,
@@ -168,7 +168,7 @@ class Steps:
         record.updated_at = now
         if record.status != RUNNING and record.ended_at is None:
             record.ended_at = now
-        InstanceStore(self.session).sync_indexes(
+        opened = InstanceStore(self.session).sync_indexes(
             record,
             tasks=[
                 UserTaskRecord(
@@ -208,6 +208,9 @@ class Steps:
             is_new=loaded.is_new,
         )
         loaded.is_new = False
+        for task in opened:
+            if task.assignee:  # a task given to someone: they are told (topic "task")
+                execution.effects.append(_assigned(task, variables))
         for effect in execution.effects:
             self.session.add(
                 OutboxRecord(
@@ -266,6 +269,27 @@ class Steps:
             self._runner.services,
             self._runner.script_time_limit,
         )
+
+
+def _assigned(task: UserTaskRecord, variables: dict[str, Any]) -> Effect:
+    return Effect(
+        topic="task",
+        kind="task_assigned",
+        recipient=task.assignee,
+        payload={
+            "task": {
+                "id": task.id,
+                "name": task.name,
+                "element_id": task.element_id,
+                "form_key": task.form_key,
+                "lane": task.lane,
+                "due_at": task.due_at.isoformat() if task.due_at else None,
+            },
+            "business_key": task.business_key,
+            "process_id": task.process_id,
+            "variables": variables,
+        },
+    )
 
 
 def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:

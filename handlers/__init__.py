@@ -15,6 +15,7 @@ SERVICES: dict[str, Service] = {
 # Outbox topics and what delivers them.
 DISPATCHERS: dict[str, Dispatcher] = {
     "email": log_email,
+    "task": log_email,  # a user task given to someone
 }
 
 __all__ = ["DISPATCHERS", "SERVICES"]

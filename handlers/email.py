@@ -70,11 +70,12 @@ class EmailDispatcher:
         return f"<{message.instance_id or 'engine'}.{message.id}@{self._domain}>"
 
     def __call__(self, message: OutboxMessage) -> None:
-        mail = self._render(message)
-        targets = self._recipients(message) if self._recipients else [mail.to]
-        if not targets:
+        targets = self._recipients(message) if self._recipients else None
+        if targets == []:
             log.info("mail %s #%s has nobody to go to", message.kind, message.id)
             return
+        mail = self._render(message)
+        targets = targets or [mail.to]
         self._mailer.send(
             build_message(
                 mail,

@@ -42,17 +42,34 @@ def build_engine(settings: Mapping[str, Any], *, clock: Clock | None = None) -> 
         )
     )
     if settings.get("SMTP_HOST"):  # otherwise mails go to the log
-        engine.outbox.register("email", _smtp_dispatcher(engine, settings))
+        _deliver_by_smtp(engine, SmtpSettings.from_env(settings))
     return engine
 
 
-def _smtp_dispatcher(engine: Engine, settings: Mapping[str, Any]) -> EmailDispatcher:
-    from .fact.delivery import recipients_for, renderer_for
+def _deliver_by_smtp(engine: Engine, smtp: SmtpSettings) -> None:
+    from .fact.delivery import (
+        recipients_for,
+        render_task_mail,
+        renderer_for,
+        task_recipients_for,
+    )
 
-    smtp = SmtpSettings.from_env(settings)
-    return EmailDispatcher(
-        YagmailMailer(smtp),
-        render=renderer_for(engine),
-        recipients=recipients_for(engine),
-        sender=smtp.mail_from,
+    mailer = YagmailMailer(smtp)
+    engine.outbox.register(
+        "email",
+        EmailDispatcher(
+            mailer,
+            render=renderer_for(engine),
+            recipients=recipients_for(engine),
+            sender=smtp.mail_from,
+        ),
+    )
+    engine.outbox.register(
+        "task",
+        EmailDispatcher(
+            mailer,
+            render=render_task_mail,
+            recipients=task_recipients_for(engine),
+            sender=smtp.mail_from,
+        ),
     )

@@ -98,11 +98,15 @@ class InstanceStore:
         timers: Iterable[TimerRecord],
         subscriptions: Iterable[SubscriptionRecord],
         is_new: bool,
-    ) -> None:
-        """Make the task, timer and subscription rows match the instance, keeping stable rows."""
-        _sync(self._session, UserTaskRecord, record.id, tasks, _task_key, is_new, _update_task)
+    ) -> list[UserTaskRecord]:
+        """Make the task, timer and subscription rows match the instance, keeping stable rows.
+        Returns the user tasks that just opened."""
+        opened = _sync(
+            self._session, UserTaskRecord, record.id, tasks, _task_key, is_new, _update_task
+        )
         _sync(self._session, TimerRecord, record.id, timers, _timer_key, is_new, _update_timer)
         _sync(self._session, SubscriptionRecord, record.id, subscriptions, _sub_key, is_new, None)
+        return opened
 
 
 def _task_key(row: UserTaskRecord) -> Any:
@@ -129,11 +133,11 @@ def _update_timer(existing: TimerRecord, fresh: TimerRecord) -> None:
         existing.due_at = fresh.due_at
 
 
-def _sync(session, model, instance_id, fresh_rows, key, is_new, update) -> None:
+def _sync(session, model, instance_id, fresh_rows, key, is_new, update) -> list[Any]:
     fresh = {key(row): row for row in fresh_rows}
     if is_new:
         session.add_all(fresh.values())
-        return
+        return list(fresh.values())
     existing = {
         key(row): row
         for row in session.scalars(select(model).where(model.instance_id == instance_id))
@@ -143,7 +147,9 @@ def _sync(session, model, instance_id, fresh_rows, key, is_new, update) -> None:
             session.delete(row)
         elif update is not None:
             update(row, fresh[k])
-    session.add_all(row for k, row in fresh.items() if k not in existing)
+    added = [row for k, row in fresh.items() if k not in existing]
+    session.add_all(added)
+    return added
 
 
 class TaskStore:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine import Engine, OutboxMessage
+from engine import Engine, NotFoundError, OutboxMessage
 
 from .calls import DOSSIER_PROCESS
 from .mails import Attachment, Mail, render_mail
@@ -51,3 +51,33 @@ def renderer_for(engine: Engine) -> Callable[[OutboxMessage], Mail]:
         return render_mail(message.payload, attachments=attachments)
 
     return render
+
+
+# Tasks whose holder is told by the milestone mails already (draft created, convention ready).
+APPLICANT_FORMS = ("deposit", "convention_signature")
+
+
+def task_recipients_for(engine: Engine) -> Callable[[OutboxMessage], list[str]]:
+    """The address of the person a task was given to, if they have an account."""
+
+    def resolve(message: OutboxMessage) -> list[str]:
+        if message.payload["task"].get("form_key") in APPLICANT_FORMS or not message.recipient:
+            return []
+        try:
+            return [engine.identity.get(message.recipient).email]
+        except NotFoundError:
+            return []  # e.g. a simulated reviewer: nobody to write to
+
+    return resolve
+
+
+def render_task_mail(message: OutboxMessage) -> Mail:
+    payload = message.payload
+    return render_mail(
+        {
+            "kind": "task_assigned",
+            "to": message.recipient or "",
+            "business_key": payload.get("business_key"),
+            "data": {**payload.get("variables", {}), "task": payload["task"]},
+        }
+    )

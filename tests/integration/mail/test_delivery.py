@@ -8,7 +8,6 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 
 import workflows
@@ -57,7 +56,9 @@ def test_delivery_milestone_mails_with_receipt_pdf_and_invitation(
     engine = _engine(tmp_path, smtp, clock)
     dossier = _deposited(engine)
     sent, failed = engine.outbox.dispatch("w1")
-    assert failed == 0 and sent == 3  # publication, draft created, receipt
+    # publication, draft created, receipt; and the deposit task given to the holder, of which
+    # the draft-created mail already told them (no mail of its own)
+    assert failed == 0 and sent == 4 and len(smtp.inbox.messages) == 3
     by_subject = {m["Subject"]: m for m in smtp.inbox.messages}
     receipt = next(m for s, m in by_subject.items() if "réception" in s.lower())
     assert receipt["To"] == "porteur1@example.org" and dossier in receipt["Subject"]
@@ -81,7 +82,7 @@ def test_delivery_server_down_keeps_mails_then_each_once_with_its_message_id(
     engine = _engine(tmp_path, smtp, clock)
     smtp.stop()
     _deposited(engine)
-    assert engine.outbox.dispatch("w1") == (0, 3)
+    assert engine.outbox.dispatch("w1") == (1, 3)  # the task notice needs no mail
     pending = engine.outbox.list(status="pending")
     assert len(pending) == 3 and {m.attempts for m in pending} == {1}
     assert engine.outbox.dispatch("w1") == (0, 0)  # backing off: nothing retried yet
@@ -90,7 +91,7 @@ def test_delivery_server_down_keeps_mails_then_each_once_with_its_message_id(
     assert engine.outbox.dispatch("w1") == (3, 0)
     assert engine.outbox.dispatch("w1") == (0, 0)
     ids = [m["Message-ID"] for m in smtp.inbox.messages]
-    expected = {f"<{m.instance_id}.{m.id}@anact.test>" for m in engine.outbox.list()}
+    expected = {f"<{m.instance_id}.{m.id}@anact.test>" for m in engine.outbox.list(topic="email")}
     assert len(ids) == 3 and set(ids) == expected
 
 
@@ -99,7 +100,7 @@ def test_delivery_two_workers_never_send_a_mail_twice(tmp_path: Path, smtp: Smtp
     engine = _engine(tmp_path, smtp, clock)
     for n in range(1, 21):
         _deposited(engine, n)
-    total = len(engine.outbox.list())
+    total = len(engine.outbox.list(topic="email"))
     settings = WorkerSettings(poll_interval=0.1, outbox_batch=5)
     workers = [Worker(engine, settings, worker_id=f"w{n}") for n in (1, 2)]
     start = threading.Barrier(2)
@@ -117,6 +118,22 @@ def test_delivery_two_workers_never_send_a_mail_twice(tmp_path: Path, smtp: Smtp
     assert len(counts) == total and set(counts.values()) == {1}
 
 
-@pytest.fixture(autouse=True)
-def _close_engines():  # type: ignore[no-untyped-def]
-    yield
+def test_delivery_reviewer_is_told_of_the_task_given_to_them(
+    tmp_path: Path, smtp: SmtpServer
+) -> None:
+    clock = FrozenClock(PUBLISHED - timedelta(days=1))
+    engine = _engine(tmp_path, smtp, clock)
+    engine.identity.create_user("rev1", "mot-de-passe-1", roles=["reviewer"], email="rev1@x.fr")
+    dossier = _deposited(engine)
+    for form_key, data in (
+        ("eligibility", {"eligible": True, "eligibility_reason": "Conforme"}),
+        ("assignment", {"reviewers": ["rev1", "someone-without-account"]}),
+    ):
+        task = dossiers.open_task(engine, dossier, form_key)
+        engine.tasks.complete(task.id, data, actor="staff")
+    while any(engine.outbox.dispatch("w1")):
+        pass
+    told = [m for m in smtp.inbox.messages if m["X-Concerto-Kind"] == "task_assigned"]
+    assert [m["To"] for m in told] == ["rev1@x.fr"]
+    assert dossier in told[0].get_body(("plain",)).get_content()
+    assert engine.outbox.list(status="pending") == []
