@@ -46,6 +46,14 @@ def _visible_task(task_id: str) -> UserTask:
     return task
 
 
+def _actionable_task(task_id: str) -> UserTask:
+    """The task if the caller may act on it (observers only read)."""
+    task = _visible_task(task_id)
+    if not may_act_on_task(current_account().user, task):
+        raise ForbiddenError("lecture seule")
+    return task
+
+
 @blp.route("")
 class Tasks(MethodView):
     @blp.arguments(TaskQueryArgsSchema, location="query")
@@ -94,11 +102,8 @@ class TaskClaim(MethodView):
     @requires()
     def post(self, task_id):
         """Take an unassigned task of one of my lanes."""
-        task = _visible_task(task_id)
-        account = current_account()
-        if not may_act_on_task(account.user, task):
-            raise ForbiddenError("lecture seule")
-        return current_engine().tasks.claim(task.id, actor=account.username)
+        task = _actionable_task(task_id)
+        return current_engine().tasks.claim(task.id, actor=current_account().username)
 
 
 @blp.route("/<task_id>/release")
@@ -125,12 +130,10 @@ class TaskCompletion(MethodView):
     def post(self, body, task_id):
         """Complete a task with its form data, validated against the task's form."""
         try:
-            task = _visible_task(task_id)
+            task = _actionable_task(task_id)
         except NotFoundError:
             if current_engine().tasks.was_completed(task_id):
                 raise ConflictError(f"task {task_id} is already completed") from None
             raise
-        account = current_account()
-        if not may_act_on_task(account.user, task):
-            raise ForbiddenError("lecture seule")
-        return complete_task(current_engine(), task, body["data"], actor=account.username)
+        actor = current_account().username
+        return complete_task(current_engine(), task, body["data"], actor=actor)
