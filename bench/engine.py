@@ -150,6 +150,9 @@ class _BareScripts(PythonScriptEngine):
         super().__init__(environment=TaskDataEnvironment(functions))
 
     def call_service(self, task: Any, **kwargs: Any) -> str:
+        # What the real services answer, without their side effects (outbox, stored PDF).
+        if kwargs.get("operation_name") == "document.render":
+            return json.dumps({"document": "convention.pdf", "rendered_at": NOW.isoformat()})
         return json.dumps({"operation": kwargs.get("operation_name")})
 
 
