@@ -137,3 +137,56 @@ def test_delivery_reviewer_is_told_of_the_task_given_to_them(
     assert [m["To"] for m in told] == ["rev1@x.fr"]
     assert dossier in told[0].get_body(("plain",)).get_content()
     assert engine.outbox.list(status="pending") == []
+
+
+def test_delivery_every_milestone_of_a_funded_dossier_reaches_its_recipient(
+    tmp_path: Path, smtp: SmtpServer
+) -> None:
+    clock = FrozenClock(PUBLISHED - timedelta(days=1))
+    engine = _engine(tmp_path, smtp, clock)
+    dossier = _deposited(engine)
+    steps = [
+        ("eligibility", {"eligible": True, "eligibility_reason": "Conforme"}, "staff"),
+        ("assignment", {"reviewers": ["rev1"]}, "staff"),
+    ]
+    for form_key, data, actor in steps:
+        engine.tasks.complete(dossiers.open_task(engine, dossier, form_key).id, data, actor=actor)
+    review = {"conflict_of_interest": False, "scores": {}, "comments": {}}
+    engine.tasks.complete(
+        dossiers.open_task(engine, dossier, "review").id, {"review": review}, actor="rev1"
+    )
+    clock.set(datetime(2020, 5, 5, 7, 31, tzinfo=UTC))
+    engine.timers.fire_due()
+    session = engine.tasks.query().form_key("commission").one()
+    decisions = {dossier: {"decision": "partial", "amount": 40_000}}
+    engine.tasks.complete(session.id, {"decisions": decisions}, actor="president")
+    for form_key, data, actor in (
+        ("decision_notice", {"notified": True}, "staff"),
+        ("convention_signature", {"holder_signed": True}, "h1"),
+        ("convention_countersignature", {"staff_signed": True}, "staff"),
+    ):
+        engine.tasks.complete(dossiers.open_task(engine, dossier, form_key).id, data, actor=actor)
+    while any(engine.outbox.dispatch("w1")):
+        pass
+    holder = "porteur1@example.org"
+    received = {m["X-Concerto-Kind"]: m for m in smtp.inbox.messages}
+    for kind in (
+        "draft_created", "receipt", "eligibility_result", "decision",
+        "convention_ready", "convention_countersigned",
+    ):  # fmt: skip
+        mail = received[kind]
+        assert mail["To"] == holder and mail["Subject"].startswith("[FACT 2020-01]"), kind
+        text = mail.get_body(("plain",)).get_content()
+        assert "<p>" not in text and dossier in text, kind
+    assert received["call_published"]["To"] == "infofact@anact.fr"
+    assert "40 000 €" in received["decision"].get_body(("plain",)).get_content()
+    [convention] = [
+        p for p in received["convention_ready"].iter_attachments()
+        if p.get_content_type() == "application/pdf"
+    ]  # fmt: skip
+    text = "".join(
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(convention.get_payload(decode=True))).pages
+    )
+    assert "Convention" in text and dossier in text
+    assert engine.outbox.list(status="pending") == []
