@@ -87,13 +87,14 @@ class Server:
             env=env, cwd=ROOT,
         )  # fmt: skip
         self.base = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            try:
-                requests.get(f"{self.base}/health", timeout=1)
-                return
-            except requests.ConnectionError:
-                time.sleep(0.1)
+            try:  # the first answer waits for the worker to import the app
+                if requests.get(f"{self.base}/health", timeout=10).ok:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
         raise SystemExit("gunicorn did not start")
 
     def stop(self) -> None:
