@@ -218,6 +218,8 @@ def inbox_query(url: str, instances: int, queries: int) -> dict[str, float]:
                     for n, i in enumerate(ids, start)
                 ],
             )  # fmt: skip
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql("ANALYZE user_task")  # as autovacuum would, in time
     engine.close()
     server = Server(url, workers=1, threads=1)
     session = requests.Session()

@@ -18,6 +18,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    text,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -102,6 +103,17 @@ class UserTaskRecord(Base):
     """One row per open user task, kept in step with the instance: the inbox reads only this."""
 
     __tablename__ = "user_task"
+    __table_args__ = (
+        # The inbox of a lane: its unassigned tasks, oldest first, read from the index alone.
+        Index(
+            "ix_user_task_unassigned",
+            "lane",
+            "created_at",
+            "id",
+            postgresql_where=text("assignee IS NULL AND claimed_by IS NULL"),
+            sqlite_where=text("assignee IS NULL AND claimed_by IS NULL"),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     instance_id: Mapped[str] = mapped_column(
@@ -114,7 +126,7 @@ class UserTaskRecord(Base):
     lane: Mapped[str | None] = mapped_column(String(200), index=True)
     form_key: Mapped[str | None] = mapped_column(String(200))
     assignee: Mapped[str | None] = mapped_column(String(200), index=True)
-    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claimed_by: Mapped[str | None] = mapped_column(String(200), index=True)
     created_at: Mapped[datetime]
     due_at: Mapped[datetime | None]
 
