@@ -1,25 +1,13 @@
-"""engine.forms: JSON Schema derived from form-js schemas, French error messages, FACT forms."""
+"""engine.forms: JSON Schema derived from form-js schemas, French error messages."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator
 
 from engine.errors import DeploymentError, InvalidInputError
 from engine.forms import check, json_schema, validate
-from workflows.fact.bots import deposit_form
-from workflows.fact.config import AXES, CRITERIA
-
-FORMS_DIR = Path(__file__).resolve().parents[3] / "bpmn" / "forms"
-FORM_FILES = sorted(FORMS_DIR.glob("*.form"))
-DATA_TYPES = {
-    "textfield", "textarea", "number", "checkbox", "checklist", "radio", "select", "taglist",
-    "datetime",
-}  # fmt: skip
 
 
 def form_of(*components: dict[str, Any]) -> dict[str, Any]:
@@ -28,10 +16,6 @@ def form_of(*components: dict[str, Any]) -> dict[str, Any]:
 
 def field(kind: str, key: str, **extra: Any) -> dict[str, Any]:
     return {"type": kind, "id": f"field_{key.replace('.', '_')}", "key": key, **extra}
-
-
-def load(name: str) -> dict[str, Any]:
-    return json.loads((FORMS_DIR / f"{name}.form").read_text(encoding="utf-8"))
 
 
 # --- derivation per component type ------------------------------------------------------------
@@ -388,176 +372,3 @@ def test_forms_malformed_form_raises_deployment_error(
 ) -> None:
     with pytest.raises(DeploymentError, match=fragment):
         json_schema(form_of(*components))
-
-
-# --- the FACT forms in bpmn/forms -------------------------------------------------------------
-
-FACT_EXAMPLES: dict[str, dict[str, Any]] = {
-    # Shaped as the form-js viewer submits them: untouched optional fields are "" or null.
-    "deposit-entreprise": deposit_form(1) | {"partners": "", "cse_informed_how": ""},
-    "deposit-action_collective": deposit_form(2, holder_type="territorial_relay", headcount=8)
-    | {"cse_informed_on": None},
-    "deposit-branche": deposit_form(3, holder_type="national_relay", axes=(2, 3)),
-    "eligibility": {"eligible": False, "eligibility_reason": "Effectif supérieur à 300 salariés."},
-    "assignment": {"reviewers": ["reviewer1.bot", "reviewer4.bot"], "reviewer_choices": []},
-    "review": {
-        "review": {
-            "conflict_of_interest": False,
-            "scores": {c["id"]: 4 for c in CRITERIA},
-            "comments": {c["id"]: "" for c in CRITERIA} | {"relevance": "Projet ambitieux."},
-        }
-    },
-    "commission": {
-        "decisions_note": "",
-        "decisions": {"2020-01-0001": {"decision": "partial", "amount": 30_000}},
-    },
-    "decision_notice": {"notified": True, "notice_comment": ""},
-    "convention_signature": {
-        "holder_signed": True,
-        "signatory_name": "Camille Martin",
-        "signatory_role": "Gérante",
-    },
-    "convention_countersignature": {"staff_signed": True, "countersignatory_name": "Mission Fact"},
-}
-REQUIRED_KEYS = {
-    "deposit-entreprise": [
-        "holder_name", "siret", "holder_type", "headcount", "axes", "title", "summary",
-        "objectives", "methodology", "budget_total", "amount_requested",
-    ],
-    "eligibility": ["eligible", "eligibility_reason"],
-    "assignment": ["reviewers"],
-    "review": [f"review.scores.{c['id']}" for c in CRITERIA],
-    "commission": [],
-    "decision_notice": ["notified"],
-    "convention_signature": ["holder_signed", "signatory_name", "signatory_role"],
-    "convention_countersignature": ["staff_signed", "countersignatory_name"],
-}  # fmt: skip
-REQUIRED_KEYS["deposit-action_collective"] = REQUIRED_KEYS["deposit-entreprise"]
-REQUIRED_KEYS["deposit-branche"] = REQUIRED_KEYS["deposit-entreprise"]
-
-
-def components_of(form: dict[str, Any]) -> list[dict[str, Any]]:
-    found = []
-    for component in form.get("components", []):
-        found.append(component)
-        found.extend(components_of(component))
-    return found
-
-
-def value_paths(components: list[dict[str, Any]], prefix: str = "") -> list[str]:
-    paths = []
-    for component in components:
-        if component["type"] == "group":
-            path = f"{prefix}{component['path']}." if component.get("path") else prefix
-            paths.extend(value_paths(component["components"], path))
-        elif "key" in component:
-            paths.append(prefix + component["key"])
-    return paths
-
-
-def test_forms_every_user_task_form_is_present() -> None:
-    assert {path.stem for path in FORM_FILES} == set(FACT_EXAMPLES)
-
-
-@pytest.mark.parametrize("path", FORM_FILES, ids=lambda p: p.stem)
-def test_forms_file_is_a_form_js_schema_with_unique_ids_and_keys(path: Path) -> None:
-    form = json.loads(path.read_text(encoding="utf-8"))
-    assert form["type"] == "default"
-    assert form["id"] == path.stem
-    assert form["schemaVersion"] == 16
-    assert form["exporter"] == {"name": "Concerto", "version": "1.0"}
-    components = components_of(form)
-    ids = [c["id"] for c in components]
-    assert len(ids) == len(set(ids)), "duplicate component ids"
-    paths = value_paths(form["components"])
-    assert len(paths) == len(set(paths)), "duplicate keys"
-    for component in components:
-        if component["type"] in DATA_TYPES:
-            assert component.get("label"), f"{component['id']} has no label"
-        if component["type"] == "datetime":
-            assert component["subtype"] in ("date", "time", "datetime")
-
-
-@pytest.mark.parametrize("path", FORM_FILES, ids=lambda p: p.stem)
-def test_forms_file_derives_a_valid_draft_2020_12_schema(path: Path) -> None:
-    schema = json_schema(json.loads(path.read_text(encoding="utf-8")))
-    Draft202012Validator.check_schema(schema)
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-
-
-@pytest.mark.parametrize("path", FORM_FILES, ids=lambda p: p.stem)
-def test_forms_file_accepts_a_realistic_example_and_refuses_an_empty_one(path: Path) -> None:
-    form = json.loads(path.read_text(encoding="utf-8"))
-    assert validate(form, FACT_EXAMPLES[path.stem]) == {}
-    errors = validate(form, {})
-    assert list(errors) == REQUIRED_KEYS[path.stem]
-    assert all(messages == ["obligatoire"] for messages in errors.values())
-
-
-def test_forms_bot_deposit_passes_the_entreprise_form() -> None:
-    form = load("deposit-entreprise")
-    check(form, deposit_form(1))
-    check(form, deposit_form(7, holder_type="association", headcount=450, axes=(1, 2, 3)))
-
-
-def test_forms_deposit_forms_offer_every_holder_type_the_precheck_judges() -> None:
-    # A holder type that does not fit the track is refused by the eligibility pre-check with a
-    # written reason, not by the form: every deposit form offers the four types.
-    keys = None
-    for track in ("entreprise", "action_collective", "branche"):
-        form = load(f"deposit-{track}")
-        schema = json_schema(form)
-        assert schema["properties"]["holder_type"]["enum"] == [
-            "company", "association", "territorial_relay", "national_relay"
-        ]  # fmt: skip
-        keys = keys or list(schema["properties"])
-        assert list(schema["properties"]) == keys
-        assert "Un brouillon n'est pas un dépôt" in form["components"][1]["text"]
-    entreprise = load("deposit-entreprise")
-    assert validate(entreprise, deposit_form(1, holder_type="ministry")) == {
-        "holder_type": [
-            'valeur non autorisée : "ministry", attendu l\'une de : "company", "association", '
-            '"territorial_relay", "national_relay"'
-        ]
-    }
-
-
-def test_forms_deposit_rules_match_the_call() -> None:
-    form = load("deposit-entreprise")
-    properties = json_schema(form)["properties"]
-    assert properties["axes"]["items"]["enum"] == [axis["id"] for axis in AXES]
-    assert "300" in properties["headcount"]["title"]
-    # The form takes any headcount: the eligibility pre-check refuses with a reason.
-    assert validate(form, deposit_form(1, headcount=450)) == {}
-    assert validate(form, deposit_form(1, headcount=-1)) == {"headcount": ["doit être au moins 0"]}
-    assert validate(form, deposit_form(1, siret="123 456 789")) == {
-        "siret": ["ne respecte pas le format attendu (^[0-9]{14}$)"]
-    }
-    assert validate(form, deposit_form(1, amount=0))["amount_requested"] == ["doit être au moins 1"]
-    assert validate(form, deposit_form(1) | {"title": "x" * 201}) == {
-        "title": ["doit comporter au plus 200 caractères (actuellement 201)"]
-    }
-    assert validate(form, deposit_form(1, axes=())) == {"axes": ["obligatoire"]}
-
-
-def test_forms_review_scores_every_call_criterion_from_1_to_5() -> None:
-    form = load("review")
-    review = json_schema(form)["properties"]["review"]["properties"]
-    assert list(review["scores"]["properties"]) == [c["id"] for c in CRITERIA]
-    assert list(review["comments"]["properties"]) == [c["id"] for c in CRITERIA]
-    data = FACT_EXAMPLES["review"]
-    scores = data["review"]["scores"] | {"transfer": 0, "partnership": 6}
-    assert validate(form, {"review": data["review"] | {"scores": scores}}) == {
-        "review.scores.transfer": ["doit être au moins 1"],
-        "review.scores.partnership": ["doit être au plus 5"],
-    }
-
-
-def test_forms_signatures_must_be_ticked() -> None:
-    for name, key in (
-        ("decision_notice", "notified"),
-        ("convention_signature", "holder_signed"),
-        ("convention_countersignature", "staff_signed"),
-    ):
-        data = FACT_EXAMPLES[name] | {key: False}
-        assert validate(load(name), data) == {key: ["doit être coché"]}, name
