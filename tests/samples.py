@@ -121,18 +121,38 @@ MESSAGE_DEFS = """
   </bpmn:correlationProperty>"""
 
 
+def _line(
+    process_id: str, nodes: list[tuple[str, str, str, str]], *, defs: str = "", start: str = ""
+) -> str:
+    """start → each node in order → end, joined by sequence flows f1, f2, ...
+
+    A node is (tag, id, XML before its flows, XML after them), as the BPMN schema orders
+    extension elements before, and event definitions or scripts after, a node's flows.
+    """
+    body = [
+        f'<bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing>{start}</bpmn:startEvent>'
+    ]
+    previous = "start"
+    for n, (tag, node_id, before, after) in enumerate(nodes, start=1):
+        body.append(f'<bpmn:sequenceFlow id="f{n}" sourceRef="{previous}" targetRef="{node_id}"/>')
+        body.append(
+            f'<bpmn:{tag} id="{node_id}">{before}<bpmn:incoming>f{n}</bpmn:incoming>'
+            f"<bpmn:outgoing>f{n + 1}</bpmn:outgoing>{after}</bpmn:{tag}>"
+        )
+        previous = node_id
+    last = len(nodes) + 1
+    body.append(f'<bpmn:sequenceFlow id="f{last}" sourceRef="{previous}" targetRef="end"/>')
+    body.append(f'<bpmn:endEvent id="end"><bpmn:incoming>f{last}</bpmn:incoming></bpmn:endEvent>')
+    process = "\n    ".join(body)
+    return (
+        f'{HEAD}{defs}\n  <bpmn:process id="{process_id}" isExecutable="true">\n    {process}'
+        "\n  </bpmn:process>\n</bpmn:definitions>"
+    )
+
+
 def waiter(process_id: str = "waiter") -> str:
     """start → wait for message `paid` (correlated by order_id) → script → end."""
-    return (
-        HEAD
-        + MESSAGE_DEFS
-        + f"""
-  <bpmn:process id="{process_id}" isExecutable="true">
-    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait_paid"/>
-    <bpmn:intermediateCatchEvent id="wait_paid"><bpmn:incoming>f1</bpmn:incoming>
-      <bpmn:outgoing>f2</bpmn:outgoing>
-      <bpmn:messageEventDefinition id="wait_paid_def" messageRef="paid">
+    wait = """<bpmn:messageEventDefinition id="wait_paid_def" messageRef="paid">
         <bpmn:extensionElements>
           <spiffworkflow:messageVariable>payment</spiffworkflow:messageVariable>
           <spiffworkflow:processVariableCorrelation>
@@ -140,14 +160,12 @@ def waiter(process_id: str = "waiter") -> str:
             <spiffworkflow:expression>order_id</spiffworkflow:expression>
           </spiffworkflow:processVariableCorrelation>
         </bpmn:extensionElements>
-      </bpmn:messageEventDefinition></bpmn:intermediateCatchEvent>
-    <bpmn:sequenceFlow id="f2" sourceRef="wait_paid" targetRef="book"/>
-    <bpmn:scriptTask id="book"><bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>
-      <bpmn:script>paid_amount = payment["amount"]</bpmn:script></bpmn:scriptTask>
-    <bpmn:sequenceFlow id="f3" sourceRef="book" targetRef="end"/>
-    <bpmn:endEvent id="end"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
-  </bpmn:process>
-</bpmn:definitions>"""
+      </bpmn:messageEventDefinition>"""
+    book = '<bpmn:script>paid_amount = payment["amount"]</bpmn:script>'
+    return _line(
+        process_id,
+        [("intermediateCatchEvent", "wait_paid", "", wait), ("scriptTask", "book", "", book)],
+        defs=MESSAGE_DEFS,
     )
 
 
@@ -156,71 +174,38 @@ PAYLOAD = '{"order_id": order_id, "amount": amount}'
 
 def payer(process_id: str = "payer") -> str:
     """start → throw `paid` with the order id and amount → end."""
-    return (
-        HEAD
-        + MESSAGE_DEFS
-        + f"""
-  <bpmn:process id="{process_id}" isExecutable="true">
-    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="pay"/>
-    <bpmn:intermediateThrowEvent id="pay"><bpmn:incoming>f1</bpmn:incoming>
-      <bpmn:outgoing>f2</bpmn:outgoing>
-      <bpmn:messageEventDefinition id="pay_def" messageRef="paid">
+    pay = f"""<bpmn:messageEventDefinition id="pay_def" messageRef="paid">
         <bpmn:extensionElements>
           <spiffworkflow:messagePayload>{PAYLOAD}</spiffworkflow:messagePayload>
         </bpmn:extensionElements>
-      </bpmn:messageEventDefinition></bpmn:intermediateThrowEvent>
-    <bpmn:sequenceFlow id="f2" sourceRef="pay" targetRef="end"/>
-    <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
-  </bpmn:process>
-</bpmn:definitions>"""
-    )
+      </bpmn:messageEventDefinition>"""
+    return _line(process_id, [("intermediateThrowEvent", "pay", "", pay)], defs=MESSAGE_DEFS)
 
 
 def greeted(process_id: str = "greeted") -> str:
     """A message start event `hello` → user task → end."""
-    return (
-        HEAD
-        + MESSAGE_DEFS
-        + f"""
-  <bpmn:process id="{process_id}" isExecutable="true">
-    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing>
-      <bpmn:messageEventDefinition id="hello_def" messageRef="hello">
+    hello = """<bpmn:messageEventDefinition id="hello_def" messageRef="hello">
         <bpmn:extensionElements>
           <spiffworkflow:messageVariable>greeting</spiffworkflow:messageVariable>
         </bpmn:extensionElements>
-      </bpmn:messageEventDefinition></bpmn:startEvent>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="answer"/>
-    <bpmn:userTask id="answer" name="Répondre"><bpmn:incoming>f1</bpmn:incoming>
-      <bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
-    <bpmn:sequenceFlow id="f2" sourceRef="answer" targetRef="end"/>
-    <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
-  </bpmn:process>
-</bpmn:definitions>"""
+      </bpmn:messageEventDefinition>"""
+    answer = ("userTask", "answer", "", "")
+    return _line(process_id, [answer], defs=MESSAGE_DEFS, start=hello).replace(
+        '<bpmn:userTask id="answer">', '<bpmn:userTask id="answer" name="Répondre">'
     )
 
 
 def ticker(process_id: str = "ticker", service: str = "email.send") -> str:
     """start → timer at `due` → a service (email.send: one outbox row per firing) → end."""
-    return (
-        HEAD
-        + f"""
-  <bpmn:process id="{process_id}" isExecutable="true">
-    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="wait"/>
-    <bpmn:intermediateCatchEvent id="wait"><bpmn:incoming>f1</bpmn:incoming>
-      <bpmn:outgoing>f2</bpmn:outgoing>
-      <bpmn:timerEventDefinition><bpmn:timeDate>due</bpmn:timeDate></bpmn:timerEventDefinition>
-    </bpmn:intermediateCatchEvent>
-    <bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="effect"/>
-    <bpmn:serviceTask id="effect"><bpmn:extensionElements>
+    timer = (
+        "<bpmn:timerEventDefinition><bpmn:timeDate>due</bpmn:timeDate></bpmn:timerEventDefinition>"
+    )
+    operator = f"""<bpmn:extensionElements>
       <spiffworkflow:serviceTaskOperator id="{service}"><spiffworkflow:parameters>
         <spiffworkflow:parameter id="kind" type="str" value="'tick'"/>
         <spiffworkflow:parameter id="to" type="str" value="'ops@example.org'"/>
-      </spiffworkflow:parameters></spiffworkflow:serviceTaskOperator></bpmn:extensionElements>
-      <bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing></bpmn:serviceTask>
-    <bpmn:sequenceFlow id="f3" sourceRef="effect" targetRef="end"/>
-    <bpmn:endEvent id="end"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
-  </bpmn:process>
-</bpmn:definitions>"""
+      </spiffworkflow:parameters></spiffworkflow:serviceTaskOperator></bpmn:extensionElements>"""
+    return _line(
+        process_id,
+        [("intermediateCatchEvent", "wait", "", timer), ("serviceTask", "effect", operator, "")],
     )

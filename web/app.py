@@ -7,12 +7,13 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, current_app, jsonify
+from flask import Flask, jsonify
 
 import workflows
-from engine import Engine, EngineError
+from engine import EngineError
 
 from . import api, auth, pages
+from .engine_access import current_engine
 from .errors import handle_engine_error
 
 
@@ -49,10 +50,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         )
 
     return app
-
-
-def current_engine() -> Engine:
-    return current_app.extensions["concerto"]
 
 
 def _instance_secret(app: Flask) -> str:

@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
 from handlers.smtp import SmtpSettings, YagmailMailer, build_message
+from workflows.fact.mails import Attachment, Mail
 
 from .conftest import PASSWORD, USER, SmtpServer
-
-
-@dataclass(frozen=True)
-class File:
-    filename: str
-    content: bytes
-    mimetype: str
-
-
-@dataclass(frozen=True)
-class Mail:
-    to: str
-    subject: str
-    html: str
-    text: str
-    attachments: tuple[File, ...] = ()
-
 
 RECEIPT = Mail(
     to="porteur@example.org",
@@ -33,8 +15,8 @@ RECEIPT = Mail(
     html="<p>Votre dossier <strong>2020-01-0042</strong> a été reçu.</p>",
     text="Votre dossier 2020-01-0042 a été reçu.",
     attachments=(
-        File("recu.pdf", b"%PDF-1.7 fake", "application/pdf"),
-        File(
+        Attachment("recu.pdf", b"%PDF-1.7 fake", "application/pdf"),
+        Attachment(
             "date-limite.ics",
             b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
             "text/calendar; method=REQUEST",
