@@ -241,6 +241,15 @@ class Execution:
             str(task.id), task.task_spec.bpmn_id, event.name, correlation_key(values)
         )
 
+    def timer_still_due(self, task_id: str, due_at: datetime) -> bool:
+        """Whether this timer still waits for the same due time (it should have fired)."""
+        task = self._find_task(task_id)
+        event = _timer_of(task) if task is not None else None
+        if event is None or task.state != TaskState.WAITING:
+            return False
+        value = event.details(task).value
+        return value is not None and parse_datetime(value) == due_at
+
     def take_thrown(self) -> list[ThrownMessage]:
         thrown, self.thrown = self.thrown, []
         return thrown

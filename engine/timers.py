@@ -117,17 +117,11 @@ class TimerService:
             session.delete(timer)
             return None
         execution.run()
-        steps.record(execution, "timer_fired", None, fired.element_id)
-        steps.save()
-        session.flush()
-        left = session.scalar(
-            select(TimerRecord).where(
-                TimerRecord.instance_id == fired.instance_id, TimerRecord.task_id == task_id
-            )
-        )
-        if left is not None and left.due_at == fired.due_at:
+        if execution.timer_still_due(task_id, fired.due_at):
             # The workflow did not take the timer: never spin on it, treat it as a failure.
             raise ProcessError(f"timer {fired.element_id} is due but did not fire")
+        steps.record(execution, "timer_fired", None, fired.element_id)
+        steps.save()
         return fired
 
     def _unlock(self, session: Session, timer_id: int, worker_id: str) -> None:

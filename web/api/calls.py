@@ -13,8 +13,8 @@ from workflows.fact.roles import MANAGERS
 from ..auth import current_account, requires
 from ..engine_access import current_engine
 from ..errors import ProblemSchema
+from .pagination import CountedPage
 from .schemas.common import InstanceSchema
-from .tasks import CountedPage
 
 blp = Blueprint("calls", __name__, url_prefix="/api/calls", description="Calls for projects")
 

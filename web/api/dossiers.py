@@ -18,8 +18,8 @@ from workflows.fact.roles import APPLICANT, COMMISSION, READERS
 from ..auth import current_account, requires
 from ..engine_access import current_engine
 from ..errors import ProblemSchema
+from .pagination import CountedPage
 from .schemas.common import DataSchema, InstanceSchema, InstanceWithHistorySchema
-from .tasks import CountedPage
 
 blp = Blueprint("dossiers", __name__, url_prefix="/api", description="Dossiers")
 

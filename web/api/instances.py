@@ -11,8 +11,8 @@ from workflows.fact.roles import MANAGERS, READERS
 from ..auth import current_account, requires
 from ..engine_access import current_engine
 from ..errors import ProblemSchema
+from .pagination import CountedPage
 from .schemas.common import InstanceSchema, InstanceWithHistorySchema
-from .tasks import CountedPage
 
 blp = Blueprint("instances", __name__, url_prefix="/api/instances", description="Instances")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint, Page
+from flask_smorest import Blueprint
 
 from engine import ConflictError, ForbiddenError, NotFoundError
 from engine.models import UserTask
@@ -14,27 +14,10 @@ from workflows.fact.roles import STAFF, lanes_for
 from ..auth import current_account, requires
 from ..engine_access import current_engine
 from ..errors import ProblemSchema
+from .pagination import CountedPage
 from .schemas.tasks import CompleteTaskSchema, TaskDetailSchema, TaskQueryArgsSchema, TaskSchema
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="User tasks")
-
-
-MAX_OFFSET = 2**31 - 1
-
-
-class CountedPage(Page):
-    """Pages over an engine query: counted in SQL, fetched one page at a time."""
-
-    @property
-    def item_count(self) -> int:
-        return self.collection.count()
-
-    @property
-    def items(self):  # type: ignore[no-untyped-def]
-        first = self.page_params.first_item
-        if first > MAX_OFFSET:  # beyond any table, and beyond what databases take as OFFSET
-            return []
-        return self.collection.page(first, self.page_params.page_size)
 
 
 def _visible_task(task_id: str) -> UserTask:

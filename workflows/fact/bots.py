@@ -14,7 +14,7 @@ from typing import Any
 from engine import ConflictError, Engine, NotFoundError
 from engine.models import UserTask
 
-from .calls import CALL_PROCESS, DOSSIER_PROCESS
+from .calls import DOSSIER_PROCESS
 from .dossiers import create_draft, deposit, withdraw
 
 STAFF = "staff.bot"
@@ -304,6 +304,3 @@ class Bots:
                 except (NotFoundError, ConflictError):  # decided already: nothing waits for it
                     continue
         return done
-
-
-__all__ = ["CALL_PROCESS", "Applicant", "Bots", "make_applicants"]

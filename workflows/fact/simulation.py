@@ -18,7 +18,7 @@ from handlers.mailsink import read_sink, start_sink
 
 from .. import build_engine
 from .bots import STAFF, Bots, make_applicants
-from .calls import CALL_PROCESS, DOSSIER_PROCESS, deploy, open_call
+from .calls import DOSSIER_PROCESS, deploy, open_call
 from .config import PARIS, load_config
 
 MAX_ROUNDS = 1_000_000
@@ -190,6 +190,3 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-__all__ = ["CALL_PROCESS", "SimulationReport", "simulate"]
