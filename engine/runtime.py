@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from .commands import CommandExecutor
@@ -13,8 +14,9 @@ from .execution import RUNNING
 from .models import Instance
 from .query import Query
 from .steps import Runner, Steps
+from .storage.instances import InstanceRow, InstanceStore
 from .storage.records import InstanceRecord
-from .storage.stores import InstanceStore, VersionStore
+from .storage.stores import VersionStore
 
 
 class RuntimeService:
@@ -36,19 +38,20 @@ class RuntimeService:
 
         def command(session: Session) -> Instance:
             versions = VersionStore(session)
-            version = versions.get(version_id) if version_id else versions.latest(process_id)
+            version = versions.ref(version_id) if version_id else versions.latest_ref(process_id)
             steps = Steps(session, self._runner)
             execution = steps.start(
                 version, business_key=business_key, variables=variables or {}, actor=actor
             )
             steps.save()
-            session.flush()
-            return to_model(InstanceStore(session).get(execution.instance_id))
+            return to_model(steps.instance(execution.instance_id))
 
         return self._executor.execute(command)
 
     def get(self, instance_id: str) -> Instance:
-        return self._executor.read(lambda s: to_model(InstanceStore(s).get(instance_id)))
+        return self._executor.read(
+            lambda s: to_model(InstanceStore(s.connection()).get(instance_id))
+        )
 
     def set_variables(
         self, instance_id: str, variables: Mapping[str, Any], *, actor: str | None = None
@@ -62,8 +65,7 @@ class RuntimeService:
             execution.set_variables(variables)
             steps.record(execution, "variables_set", actor)
             steps.save()
-            session.flush()
-            return to_model(InstanceStore(session).get(instance_id))
+            return to_model(steps.instance(instance_id))
 
         return self._executor.execute(command)
 
@@ -74,8 +76,7 @@ class RuntimeService:
             execution.cancel()
             steps.record(execution, "cancelled", actor)
             steps.save()
-            session.flush()
-            return to_model(InstanceStore(session).get(instance_id))
+            return to_model(steps.instance(instance_id))
 
         return self._executor.execute(command)
 
@@ -88,6 +89,7 @@ class InstanceQuery(Query[InstanceRecord, Instance]):
 
     record = InstanceRecord
     order_by = (InstanceRecord.started_at, InstanceRecord.id)
+    unlisted = ("state",)  # the serialized workflow: large, and not part of `Instance`
     label = "instance"
 
     def process(self, process_id: str) -> InstanceQuery:
@@ -119,7 +121,7 @@ def _check_variables(variables: Mapping[str, Any]) -> None:
             raise InvalidInputError(f"invalid variable name {name!r}", field=name)
 
 
-def to_model(record: InstanceRecord) -> Instance:
+def to_model(record: InstanceRecord | InstanceRow | Row[Any]) -> Instance:
     return Instance(
         id=record.id,
         process_id=record.process_id,

@@ -13,7 +13,7 @@ from typing import Any
 from uuid import uuid4
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from sqlalchemy import delete
+from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
 from .bpmn import SERIALIZER
@@ -21,19 +21,14 @@ from .clock import Clock
 from .errors import ProcessError
 from .execution import RUNNING, Execution, ThrownMessage
 from .scripting import Effect, Service, StepIdentity
-from .storage.records import (
-    DocumentRecord,
-    HistoryRecord,
-    InstanceRecord,
-    OutboxRecord,
-    ProcessVersionRecord,
-    SubscriptionRecord,
-    TimerRecord,
-    UserTaskRecord,
-)
-from .storage.stores import InstanceStore, SubscriptionStore, VersionStore
+from .storage.indexes import IndexStore
+from .storage.instances import InstanceRow, InstanceStore
+from .storage.records import DocumentRecord, HistoryRecord, OutboxRecord
+from .storage.stores import SubscriptionStore, VersionRef, VersionStore
 
 MAX_DELIVERIES_PER_STEP = 100_000  # a message ping-pong between instances must end somewhere
+_INSERT_OUTBOX = insert(OutboxRecord)
+_INSERT_HISTORY = insert(HistoryRecord)
 
 
 @dataclass(frozen=True)
@@ -47,7 +42,7 @@ class Runner:
 
 @dataclass
 class _Loaded:
-    record: InstanceRecord
+    record: InstanceRow
     execution: Execution
     is_new: bool
     before: dict[str, Any]
@@ -59,27 +54,32 @@ class Steps:
         self.session = session
         self._runner = runner
         self._loaded: dict[str, _Loaded] = {}
+        self._instances = InstanceStore(session.connection())
+        self._versions = VersionStore(session)
+
+    def _specs(self, version: VersionRef):  # type: ignore[no-untyped-def]
+        return SERIALIZER.specs(
+            version.process_id, version.checksum, lambda: self._versions.spec(version.id)
+        )
 
     # --- loading ----------------------------------------------------------------------------
 
     def load(self, instance_id: str) -> Execution:
         loaded = self._loaded.get(instance_id)
         if loaded is None:
-            record = InstanceStore(self.session).get(instance_id)
-            version = VersionStore(self.session).get(record.version_id)
-            workflow = SERIALIZER.loads(
-                record.state,
-                SERIALIZER.specs(version.process_id, version.checksum, lambda: version.spec),
-            )
-            execution = self._execution(record, workflow)
-            loaded = self._loaded[instance_id] = _Loaded(
-                record, execution, False, dict(record.variables or {})
-            )
+            row, version = self._instances.get_for_step(instance_id)
+            workflow = SERIALIZER.loads(row.state, self._specs(version))
+            execution = self._execution(row, workflow)
+            loaded = self._loaded[row.id] = _Loaded(row, execution, False, dict(row.variables))
         return loaded.execution
+
+    def instance(self, instance_id: str) -> InstanceRow:
+        """The row of an instance this step loaded or started (as saved so far)."""
+        return self._loaded[instance_id].record
 
     def start(
         self,
-        version: ProcessVersionRecord,
+        version: VersionRef,
         *,
         business_key: str | None,
         variables: Mapping[str, Any],
@@ -87,7 +87,7 @@ class Steps:
         run: bool = True,
     ) -> Execution:
         now = self._runner.clock.now()
-        record = InstanceRecord(
+        row = InstanceRow(
             id=str(uuid4()),
             process_id=version.process_id,
             version_id=version.id,
@@ -97,15 +97,13 @@ class Steps:
             variables={},
             started_at=now,
             updated_at=now,
+            ended_at=None,
             started_by=actor,
         )
-        spec, subprocess_specs = SERIALIZER.specs(
-            version.process_id, version.checksum, lambda: version.spec
-        )
-        execution = self._execution(record, BpmnWorkflow(spec, subprocess_specs))
-        self._loaded[record.id] = _Loaded(record, execution, True, {})
+        spec, subprocess_specs = self._specs(version)
+        execution = self._execution(row, BpmnWorkflow(spec, subprocess_specs))
+        self._loaded[row.id] = _Loaded(row, execution, True, {})
         self.record(execution, "started", actor)
-        InstanceStore(self.session).add(record)
         if run:
             execution.start(variables)
         else:
@@ -137,7 +135,6 @@ class Steps:
             if not pending:
                 return
             message = pending.popleft()
-            self.session.flush()  # subscriptions must reflect what was just saved
             for instance_id in self.targets(message):
                 deliveries += 1
                 if deliveries > MAX_DELIVERIES_PER_STEP:
@@ -168,72 +165,76 @@ class Steps:
         record.updated_at = now
         if record.status != RUNNING and record.ended_at is None:
             record.ended_at = now
-        opened = InstanceStore(self.session).sync_indexes(
-            record,
+        # The instance row first (its version check, and the rows below refer to it).
+        if loaded.is_new:
+            self._instances.add(record)
+        else:
+            self._instances.update(record)
+        connection = self.session.connection()
+        opened = IndexStore(connection).sync(
+            record.id,
             tasks=[
-                UserTaskRecord(
-                    id=task.id,
-                    instance_id=record.id,
-                    process_id=record.process_id,
-                    business_key=record.business_key,
-                    element_id=task.element_id,
-                    name=task.name,
-                    lane=task.lane,
-                    form_key=task.form_key,
-                    assignee=task.assignee,
-                    created_at=now,
-                    due_at=task.due_at,
-                )
+                {
+                    "id": task.id,
+                    "process_id": record.process_id,
+                    "business_key": record.business_key,
+                    "element_id": task.element_id,
+                    "name": task.name,
+                    "lane": task.lane,
+                    "form_key": task.form_key,
+                    "assignee": task.assignee,
+                    "claimed_by": None,
+                    "created_at": now,
+                    "due_at": task.due_at,
+                }
                 for task in snapshot.user_tasks
             ],
             timers=[
-                TimerRecord(
-                    instance_id=record.id,
-                    task_id=timer.task_id,
-                    element_id=timer.element_id,
-                    due_at=timer.due_at,
-                )
+                {"task_id": timer.task_id, "element_id": timer.element_id, "due_at": timer.due_at}
                 for timer in snapshot.timers
             ],
             subscriptions=[
-                SubscriptionRecord(
-                    instance_id=record.id,
-                    task_id=sub.task_id,
-                    element_id=sub.element_id,
-                    message_name=sub.name,
-                    correlation=sub.correlation,
-                )
+                {
+                    "task_id": sub.task_id,
+                    "element_id": sub.element_id,
+                    "message_name": sub.name,
+                    "correlation": sub.correlation,
+                }
                 for sub in snapshot.messages
             ],
             is_new=loaded.is_new,
         )
         loaded.is_new = False
         for task in opened:
-            if task.assignee:  # a task given to someone: they are told (topic "task")
+            if task["assignee"]:  # a task given to someone: they are told (topic "task")
                 execution.effects.append(_assigned(task, variables))
-        for effect in execution.effects:
-            self.session.add(
-                OutboxRecord(
-                    instance_id=record.id,
-                    topic=effect.topic,
-                    kind=effect.kind,
-                    recipient=effect.recipient,
-                    payload=SERIALIZER.to_json_safe(effect.payload),
-                    status="pending",
-                    attempts=0,
-                    created_at=now,
-                    next_attempt_at=now,
-                )
+        if execution.effects:
+            connection.execute(
+                _INSERT_OUTBOX,
+                [
+                    {
+                        "instance_id": record.id,
+                        "topic": effect.topic,
+                        "kind": effect.kind,
+                        "recipient": effect.recipient,
+                        "payload": SERIALIZER.to_json_safe(effect.payload),
+                        "status": "pending",
+                        "attempts": 0,
+                        "created_at": now,
+                        "next_attempt_at": now,
+                    }
+                    for effect in execution.effects
+                ],
             )
-        execution.effects.clear()
+            execution.effects.clear()
         for document in execution.documents:
-            self.session.execute(
+            connection.execute(
                 delete(DocumentRecord).where(
                     DocumentRecord.instance_id == record.id, DocumentRecord.name == document.name
                 )
             )
-            self.session.add(
-                DocumentRecord(
+            connection.execute(
+                insert(DocumentRecord).values(
                     instance_id=record.id,
                     name=document.name,
                     mimetype=document.mimetype,
@@ -244,23 +245,26 @@ class Steps:
         execution.documents.clear()
         changes = _changes(loaded.before, variables)
         loaded.before = variables
-        for action, actor, element_id, task_id in loaded.actions:
-            self.session.add(
-                HistoryRecord(
-                    instance_id=record.id,
-                    at=now,
-                    actor=actor,
-                    action=action,
-                    task_id=task_id,
-                    element_id=element_id,
-                    element_name=None,
-                    changes=changes,
+        if loaded.actions:
+            rows = []
+            for action, actor, element_id, task_id in loaded.actions:
+                rows.append(
+                    {
+                        "instance_id": record.id,
+                        "at": now,
+                        "actor": actor,
+                        "action": action,
+                        "task_id": task_id,
+                        "element_id": element_id,
+                        "element_name": None,
+                        "changes": changes,
+                    }
                 )
-            )
-            changes = {}
-        loaded.actions.clear()
+                changes = {}
+            connection.execute(_INSERT_HISTORY, rows)
+            loaded.actions.clear()
 
-    def _execution(self, record: InstanceRecord, workflow: BpmnWorkflow) -> Execution:
+    def _execution(self, record: InstanceRow, workflow: BpmnWorkflow) -> Execution:
         identity = StepIdentity(record.id, record.process_id, record.business_key)
         return Execution(
             identity,
@@ -271,22 +275,19 @@ class Steps:
         )
 
 
-def _assigned(task: UserTaskRecord, variables: dict[str, Any]) -> Effect:
+def _assigned(task: Mapping[str, Any], variables: dict[str, Any]) -> Effect:
+    due_at = task["due_at"]
     return Effect(
         topic="task",
         kind="task_assigned",
-        recipient=task.assignee,
+        recipient=task["assignee"],
         payload={
             "task": {
-                "id": task.id,
-                "name": task.name,
-                "element_id": task.element_id,
-                "form_key": task.form_key,
-                "lane": task.lane,
-                "due_at": task.due_at.isoformat() if task.due_at else None,
+                **{name: task[name] for name in ("id", "name", "element_id", "form_key", "lane")},
+                "due_at": due_at.isoformat() if due_at else None,
             },
-            "business_key": task.business_key,
-            "process_id": task.process_id,
+            "business_key": task["business_key"],
+            "process_id": task["process_id"],
             "variables": variables,
         },
     )

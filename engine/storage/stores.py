@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError
 from .records import (
     HistoryRecord,
     IncidentRecord,
-    InstanceRecord,
     OutboxRecord,
     ProcessVersionRecord,
     SubscriptionRecord,
@@ -22,9 +22,45 @@ from .records import (
 )
 
 
+@dataclass(frozen=True)
+class VersionRef:
+    """What a step needs of a version: its id and the key of its parsed spec."""
+
+    id: int
+    process_id: str
+    checksum: str
+
+
+_VERSIONS = ProcessVersionRecord.__table__
+_REF = select(_VERSIONS.c.id, _VERSIONS.c.process_id, _VERSIONS.c.checksum)
+_REF_BY_ID = _REF.where(_VERSIONS.c.id == bindparam("version_id"))
+_LATEST_REF = (
+    _REF.where(_VERSIONS.c.process_id == bindparam("process_id"))
+    .order_by(_VERSIONS.c.version.desc())
+    .limit(1)
+)
+_SPEC = select(_VERSIONS.c.spec).where(_VERSIONS.c.id == bindparam("version_id"))
+
+
 class VersionStore:
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def ref(self, version_id: int) -> VersionRef:
+        row = self._session.connection().execute(_REF_BY_ID, {"version_id": version_id}).first()
+        if row is None:
+            raise NotFoundError(f"process version {version_id} not found")
+        return VersionRef(*row)
+
+    def latest_ref(self, process_id: str) -> VersionRef:
+        row = self._session.connection().execute(_LATEST_REF, {"process_id": process_id}).first()
+        if row is None:
+            raise NotFoundError(f"process {process_id!r} has no deployed version")
+        return VersionRef(*row)
+
+    def spec(self, version_id: int) -> dict[str, Any]:
+        """The parsed spec as stored (large: read only when the spec cache misses)."""
+        return self._session.connection().execute(_SPEC, {"version_id": version_id}).scalar_one()
 
     def get(self, version_id: int) -> ProcessVersionRecord:
         record = self._session.get(ProcessVersionRecord, version_id)
@@ -67,100 +103,35 @@ class VersionStore:
             query = query.where(ProcessVersionRecord.process_id == process_id)
         return self._session.scalars(query).all()
 
-    def with_message_start(self, message_name: str) -> list[ProcessVersionRecord]:
+    def with_message_start(self, message_name: str) -> list[VersionRef]:
         """The latest version of every process whose start event waits for this message."""
         latest = []
         for process_id in self._session.scalars(select(ProcessVersionRecord.process_id).distinct()):
             record = self.latest(process_id)
             if message_name in (record.message_starts or {}):
-                latest.append(record)
+                latest.append(VersionRef(record.id, record.process_id, record.checksum))
         return latest
 
 
-class InstanceStore:
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def get(self, instance_id: str) -> InstanceRecord:
-        record = self._session.get(InstanceRecord, instance_id)
-        if record is None:
-            raise NotFoundError(f"instance {instance_id} not found")
-        return record
-
-    def add(self, record: InstanceRecord) -> None:
-        self._session.add(record)
-
-    def sync_indexes(
-        self,
-        record: InstanceRecord,
-        *,
-        tasks: Iterable[UserTaskRecord],
-        timers: Iterable[TimerRecord],
-        subscriptions: Iterable[SubscriptionRecord],
-        is_new: bool,
-    ) -> list[UserTaskRecord]:
-        """Make the task, timer and subscription rows match the instance, keeping stable rows.
-        Returns the user tasks that just opened."""
-        opened = _sync(
-            self._session, UserTaskRecord, record.id, tasks, _task_key, is_new, _update_task
-        )
-        _sync(self._session, TimerRecord, record.id, timers, _timer_key, is_new, _update_timer)
-        _sync(self._session, SubscriptionRecord, record.id, subscriptions, _sub_key, is_new, None)
-        return opened
-
-
-def _task_key(row: UserTaskRecord) -> Any:
-    return row.id
-
-
-def _timer_key(row: TimerRecord) -> Any:
-    return row.task_id
-
-
-def _sub_key(row: SubscriptionRecord) -> Any:
-    return (row.task_id, row.message_name, row.correlation)
-
-
-def _update_task(existing: UserTaskRecord, fresh: UserTaskRecord) -> None:
-    # Claims live only in the index, so an existing row keeps its claim; a due time stays
-    # once its escalation timer has fired (the task is then overdue, not undated).
-    existing.assignee = fresh.assignee
-    existing.due_at = fresh.due_at or existing.due_at
-
-
-def _update_timer(existing: TimerRecord, fresh: TimerRecord) -> None:
-    if existing.due_at != fresh.due_at:
-        existing.due_at = fresh.due_at
-
-
-def _sync(session, model, instance_id, fresh_rows, key, is_new, update) -> list[Any]:
-    fresh = {key(row): row for row in fresh_rows}
-    if is_new:
-        session.add_all(fresh.values())
-        return list(fresh.values())
-    existing = {
-        key(row): row
-        for row in session.scalars(select(model).where(model.instance_id == instance_id))
-    }
-    for k, row in existing.items():
-        if k not in fresh:
-            session.delete(row)
-        elif update is not None:
-            update(row, fresh[k])
-    added = [row for k, row in fresh.items() if k not in existing]
-    session.add_all(added)
-    return added
+_TASKS = UserTaskRecord.__table__
+_TASK = select(_TASKS).where(_TASKS.c.id == bindparam("task_id"))
+_CLAIM = (
+    update(_TASKS).where(_TASKS.c.id == bindparam("task_id")).values(claimed_by=bindparam("by"))
+)
 
 
 class TaskStore:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def get(self, task_id: str) -> UserTaskRecord:
-        record = self._session.get(UserTaskRecord, str(task_id))
-        if record is None:
+    def get(self, task_id: str) -> Row[Any]:
+        row = self._session.connection().execute(_TASK, {"task_id": str(task_id)}).first()
+        if row is None:
             raise NotFoundError(f"task {task_id} not found or no longer open")
-        return record
+        return row
+
+    def set_claim(self, task_id: str, by: str | None) -> None:
+        self._session.connection().execute(_CLAIM, {"task_id": str(task_id), "by": by})
 
 
 class TimerStore:
