@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import Row, or_
 from sqlalchemy.orm import Session
 
 from .commands import CommandExecutor
 from .errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
-from .models import UserTask
+from .models import Instance, UserTask
 from .query import Query
+from .runtime import to_model as instance_model
 from .steps import Runner, Steps
 from .storage.records import UserTaskRecord
 from .storage.stores import HistoryStore, TaskStore
@@ -25,33 +27,40 @@ class TaskService:
     def get(self, task_id: str) -> UserTask:
         return self._executor.read(lambda s: to_model(TaskStore(s).get(task_id)))
 
-    def was_completed(self, task_id: str) -> bool:
-        """Whether this task id was completed (it is then gone from the open-task index)."""
-        return self._executor.read(lambda s: HistoryStore(s).task_completed(str(task_id)))
-
     def claim(self, task_id: str, *, actor: str) -> UserTask:
         def command(session: Session) -> UserTask:
-            task = TaskStore(session).get(task_id)
+            task = to_model(TaskStore(session).get(task_id))
             owner = task.claimed_by or task.assignee
             if owner not in (None, actor):
                 raise ConflictError(f"task {task_id} is already assigned to {owner}")
-            task.claimed_by = actor
-            return to_model(task)
+            TaskStore(session).set_claim(task.id, actor)
+            return replace(task, claimed_by=actor)
 
         return self._executor.execute(command)
 
     def release(self, task_id: str, *, actor: str) -> UserTask:
         def command(session: Session) -> UserTask:
-            task = TaskStore(session).get(task_id)
+            task = to_model(TaskStore(session).get(task_id))
             if task.claimed_by != actor:
                 raise ConflictError(f"task {task_id} is not claimed by {actor}")
-            task.claimed_by = None
-            return to_model(task)
+            TaskStore(session).set_claim(task.id, None)
+            return replace(task, claimed_by=None)
 
         return self._executor.execute(command)
 
-    def complete(self, task_id: str, data: Mapping[str, Any], *, actor: str) -> UserTask:
-        """Complete an open task with its form data and run the instance to its next waits."""
+    def complete(
+        self,
+        task_id: str,
+        data: Mapping[str, Any],
+        *,
+        actor: str,
+        guard: Callable[[UserTask, Instance], None] | None = None,
+    ) -> UserTask:
+        """Complete an open task with its form data and run the instance to its next waits.
+
+        `guard` sees the open task and its instance inside the command, before anything runs,
+        and raises to refuse (who may act, what the data must hold): checked and done at once.
+        """
         if not isinstance(data, Mapping):
             raise InvalidInputError("task data must be an object", field="data")
         for name in data:
@@ -59,21 +68,23 @@ class TaskService:
                 raise InvalidInputError(f"invalid variable name {name!r}", field=name)
 
         def command(session: Session) -> UserTask:
-            task = session.get(UserTaskRecord, str(task_id))
-            if task is None:
+            try:
+                task = to_model(TaskStore(session).get(task_id))
+            except NotFoundError:
                 if HistoryStore(session).task_completed(str(task_id)):
-                    raise ConflictError(f"task {task_id} is already completed")
-                raise NotFoundError(f"task {task_id} not found or no longer open")
+                    raise ConflictError(f"task {task_id} is already completed") from None
+                raise
+            steps = Steps(session, self._runner)
+            execution = steps.load(task.instance_id)
+            if guard is not None:
+                guard(task, instance_model(steps.instance(task.instance_id)))
             owner = task.claimed_by or task.assignee
             if owner not in (None, actor):
                 raise ForbiddenError(f"task {task_id} is assigned to someone else")
-            done = to_model(task)
-            steps = Steps(session, self._runner)
-            execution = steps.load(task.instance_id)
             element_id = execution.complete_user_task(task_id, data)
             steps.record(execution, "task_completed", actor, element_id, task_id=task.id)
             steps.save()
-            return done
+            return task
 
         return self._executor.execute(command)
 
@@ -122,7 +133,7 @@ class TaskQuery(Query[UserTaskRecord, UserTask]):
         )
 
 
-def to_model(record: UserTaskRecord) -> UserTask:
+def to_model(record: UserTaskRecord | Row[Any]) -> UserTask:
     return UserTask(
         id=record.id,
         instance_id=record.instance_id,

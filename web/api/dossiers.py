@@ -5,7 +5,6 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from engine import ForbiddenError, NotFoundError
 from engine.models import Instance
@@ -18,6 +17,7 @@ from workflows.fact.roles import APPLICANT, COMMISSION, READERS
 from ..auth import current_account, requires
 from ..engine_access import current_engine
 from ..errors import ProblemSchema
+from .blueprint import Blueprint
 from .pagination import CountedPage
 from .schemas.common import DataSchema, InstanceSchema, InstanceWithHistorySchema
 
@@ -52,7 +52,7 @@ def _own(dossier_id: str) -> Instance:
 
 @blp.route("/calls/<reference>/dossiers")
 class CallDossiers(MethodView):
-    @blp.arguments(NewDossierSchema)
+    @blp.arguments(NewDossierSchema())
     @blp.response(201, InstanceSchema)
     @blp.alt_response(403, schema=ProblemSchema)
     @blp.alt_response(409, schema=ProblemSchema)
@@ -99,7 +99,7 @@ class DossierById(MethodView):
 
 @blp.route("/dossiers/<dossier_id>/draft")
 class DossierDraft(MethodView):
-    @blp.arguments(DataSchema)
+    @blp.arguments(DataSchema())
     @blp.response(200, InstanceSchema)
     @blp.alt_response(403, schema=ProblemSchema)
     @blp.alt_response(409, schema=ProblemSchema)
@@ -115,7 +115,7 @@ class DossierDraft(MethodView):
 
 @blp.route("/dossiers/<dossier_id>/deposit")
 class DossierDeposit(MethodView):
-    @blp.arguments(DataSchema)
+    @blp.arguments(DataSchema())
     @blp.response(200, InstanceSchema)
     @blp.alt_response(403, schema=ProblemSchema)
     @blp.alt_response(409, schema=ProblemSchema)
@@ -127,13 +127,13 @@ class DossierDeposit(MethodView):
         engine = current_engine()
         dossiers.check_deposits_open(engine, dossier_id)
         task = dossiers.open_task(engine, dossier_id, "deposit")
-        complete_task(engine, task, body["data"], actor=current_account().username)
+        complete_task(engine, task.id, body["data"], actor=current_account().username)
         return dossiers.get_dossier(engine, dossier_id)
 
 
 @blp.route("/dossiers/<dossier_id>/withdrawal")
 class DossierWithdrawal(MethodView):
-    @blp.arguments(WithdrawalSchema)
+    @blp.arguments(WithdrawalSchema())
     @blp.response(200, InstanceSchema)
     @blp.alt_response(403, schema=ProblemSchema)
     @blp.alt_response(404, schema=ProblemSchema)

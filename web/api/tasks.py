@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask.views import MethodView
-from flask_smorest import Blueprint
+from collections.abc import Callable
 
-from engine import ConflictError, ForbiddenError, NotFoundError
+from flask.views import MethodView
+
+from engine import ForbiddenError, NotFoundError
 from engine.models import UserTask
 from workflows.fact.access import has_role, may_act_on_task, may_see_task
 from workflows.fact.forms import complete_task, task_form
@@ -14,32 +15,35 @@ from workflows.fact.roles import STAFF, lanes_for
 from ..auth import current_account, requires
 from ..engine_access import current_engine
 from ..errors import ProblemSchema
+from .blueprint import Blueprint
 from .pagination import CountedPage
 from .schemas.tasks import CompleteTaskSchema, TaskDetailSchema, TaskQueryArgsSchema, TaskSchema
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="User tasks")
 
 
-def _visible_task(task_id: str) -> UserTask:
-    """The task if the caller may see it; someone else's task looks like a missing one."""
-    user = current_account().user
-    task = current_engine().tasks.get(task_id)
-    if not may_see_task(user, task):
-        raise NotFoundError(f"task {task_id} not found or no longer open")
-    return task
+def _check_visible(task: UserTask) -> None:
+    """Someone else's task looks like a missing one."""
+    if not may_see_task(current_account().user, task):
+        raise NotFoundError(f"task {task.id} not found or no longer open")
 
 
-def _actionable_task(task_id: str) -> UserTask:
-    """The task if the caller may act on it (observers only read)."""
-    task = _visible_task(task_id)
+def _check_actionable(task: UserTask) -> None:
+    """Observers only read."""
+    _check_visible(task)
     if not may_act_on_task(current_account().user, task):
         raise ForbiddenError("lecture seule")
+
+
+def _task(task_id: str, check: Callable[[UserTask], None]) -> UserTask:
+    task = current_engine().tasks.get(task_id)
+    check(task)
     return task
 
 
 @blp.route("")
 class Tasks(MethodView):
-    @blp.arguments(TaskQueryArgsSchema, location="query")
+    @blp.arguments(TaskQueryArgsSchema(), location="query")
     @blp.response(200, TaskSchema(many=True))
     @blp.paginate(CountedPage)
     @blp.alt_response(401, schema=ProblemSchema)
@@ -71,10 +75,14 @@ class TaskById(MethodView):
     @requires()
     def get(self, task_id):
         """A task with its form (form-js schema) and the data it works on."""
-        task = _visible_task(task_id)
+        task = _task(task_id, _check_visible)
         engine = current_engine()
-        variables = engine.runtime.get(task.instance_id).variables
-        return {**task.__dict__, "form": task_form(engine, task, variables), "variables": variables}
+        instance = engine.runtime.get(task.instance_id)
+        return {
+            **task.__dict__,
+            "form": task_form(engine, task, instance),
+            "variables": instance.variables,
+        }
 
 
 @blp.route("/<task_id>/claim")
@@ -85,7 +93,7 @@ class TaskClaim(MethodView):
     @requires()
     def post(self, task_id):
         """Take an unassigned task of one of my lanes."""
-        task = _actionable_task(task_id)
+        task = _task(task_id, _check_actionable)
         return current_engine().tasks.claim(task.id, actor=current_account().username)
 
 
@@ -97,13 +105,13 @@ class TaskRelease(MethodView):
     @requires()
     def post(self, task_id):
         """Give a claimed task back to its lane."""
-        task = _visible_task(task_id)
+        task = _task(task_id, _check_visible)
         return current_engine().tasks.release(task.id, actor=current_account().username)
 
 
 @blp.route("/<task_id>/completion")
 class TaskCompletion(MethodView):
-    @blp.arguments(CompleteTaskSchema)
+    @blp.arguments(CompleteTaskSchema())
     @blp.response(200, TaskSchema)
     @blp.alt_response(403, schema=ProblemSchema)
     @blp.alt_response(404, schema=ProblemSchema)
@@ -112,11 +120,10 @@ class TaskCompletion(MethodView):
     @requires()
     def post(self, body, task_id):
         """Complete a task with its form data, validated against the task's form."""
-        try:
-            task = _actionable_task(task_id)
-        except NotFoundError:
-            if current_engine().tasks.was_completed(task_id):
-                raise ConflictError(f"task {task_id} is already completed") from None
-            raise
-        actor = current_account().username
-        return complete_task(current_engine(), task, body["data"], actor=actor)
+        return complete_task(
+            current_engine(),
+            task_id,
+            body["data"],
+            actor=current_account().username,
+            allowed=_check_actionable,
+        )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 from engine import Engine
 from engine.forms import check
-from engine.models import UserTask
+from engine.models import Instance, UserTask
 
 
 def form_file(task: UserTask, variables: dict[str, Any]) -> str | None:
@@ -20,23 +21,34 @@ def form_file(task: UserTask, variables: dict[str, Any]) -> str | None:
     return f"{task.form_key}.form"
 
 
-def task_form(engine: Engine, task: UserTask, variables: dict[str, Any]) -> dict[str, Any] | None:
-    """The form-js schema of the task, as deployed with its process version."""
-    name = form_file(task, variables)
+def task_form(engine: Engine, task: UserTask, instance: Instance) -> dict[str, Any] | None:
+    """The form-js schema of the task, as deployed with its instance's process version."""
+    name = form_file(task, instance.variables)
     if name is None:
         return None
-    version_id = engine.runtime.get(task.instance_id).version_id
-    text = _version_files(engine, version_id).get(name)
+    text = _version_files(engine, instance.version_id).get(name)
     return json.loads(text) if text else None
 
 
-def complete_task(engine: Engine, task: UserTask, data: dict[str, Any], *, actor: str) -> UserTask:
-    """Validate the data against the task's form (422 with the fields at fault), then complete."""
-    if task.form_key is not None:  # a task without a form takes any data
-        form = task_form(engine, task, engine.runtime.get(task.instance_id).variables)
-        if form is not None:
+def complete_task(
+    engine: Engine,
+    task_id: str,
+    data: dict[str, Any],
+    *,
+    actor: str,
+    allowed: Callable[[UserTask], None] | None = None,
+) -> UserTask:
+    """Complete a task once `allowed` (who may act) passes and the data fits the task's form
+    (422 with the fields at fault); both are checked in the completing transaction."""
+
+    def guard(task: UserTask, instance: Instance) -> None:
+        if allowed is not None:
+            allowed(task)
+        form = task_form(engine, task, instance)
+        if form is not None:  # a task without a form takes any data
             check(form, data)
-    return engine.tasks.complete(task.id, data, actor=actor)
+
+    return engine.tasks.complete(task_id, data, actor=actor, guard=guard)
 
 
 @lru_cache(maxsize=64)
