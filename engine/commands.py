@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from contextlib import AbstractContextManager, nullcontext
+from threading import RLock
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine as SqlEngine
@@ -18,10 +20,18 @@ T = TypeVar("T")
 
 class CommandExecutor:
     def __init__(
-        self, sessions: sessionmaker[Session], readers: sessionmaker[Session] | None = None
+        self,
+        sessions: sessionmaker[Session],
+        readers: sessionmaker[Session] | None = None,
+        *,
+        one_writer: bool = False,
     ) -> None:
         self._sessions = sessions
         self._readers = readers or sessions
+        # SQLite lets one transaction write at a time, and a writer that finds the file locked
+        # sleeps and polls (busy timeout). With `one_writer`, the threads of this process queue
+        # on a lock instead and the next one starts the moment the previous one commits.
+        self._writing: AbstractContextManager[Any] = RLock() if one_writer else nullcontext()
 
     def read(self, query: Callable[[Session], T]) -> T:
         """Run a read-only query: on SQLite it takes no write lock, so it never waits on steps."""
@@ -31,7 +41,7 @@ class CommandExecutor:
     def execute(self, command: Callable[[Session], T]) -> T:
         """Run one command in one transaction: commit if it returns, roll back if it raises."""
         try:
-            with self._sessions.begin() as session:
+            with self._writing, self._sessions.begin() as session:
                 return command(session)
         except StaleDataError as exc:
             raise ConflictError("the instance changed concurrently; retry") from exc

@@ -45,7 +45,9 @@ class Engine:
         if self._sql.dialect.name == "sqlite":
             self._sql_reads = make_sql_engine(config.database_url, for_reads=True)
             readers = sessionmaker(self._sql_reads, expire_on_commit=False)
-        executor = CommandExecutor(sessionmaker(self._sql, expire_on_commit=False), readers)
+        executor = CommandExecutor(
+            sessionmaker(self._sql, expire_on_commit=False), readers, one_writer=readers is not None
+        )
         runner = Runner(config.clock, dict(config.services), config.script_time_limit)
         self.repository = RepositoryService(executor, config.clock)
         self.runtime = RuntimeService(executor, runner)
