@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from engine import ForbiddenError
 
 from ..auth import csrf_exempt, current_account, limiter, requires
 from ..engine_access import current_engine
 from ..errors import ProblemSchema
+from .blueprint import Blueprint
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Sign-in")
 
@@ -37,7 +37,7 @@ class MeSchema(ma.Schema):
 class Tokens(MethodView):
     decorators = [limiter.limit("10 per minute")]
 
-    @blp.arguments(CredentialsSchema)
+    @blp.arguments(CredentialsSchema())
     @blp.response(201, TokenSchema)
     @blp.alt_response(403, schema=ProblemSchema)
     @blp.alt_response(429, schema=ProblemSchema)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from workflows.fact import calls
 from workflows.fact.config import AwareDateTime
@@ -13,6 +12,7 @@ from workflows.fact.roles import MANAGERS
 from ..auth import current_account, requires
 from ..engine_access import current_engine
 from ..errors import ProblemSchema
+from .blueprint import Blueprint
 from .pagination import CountedPage
 from .schemas.common import InstanceSchema
 
@@ -61,7 +61,7 @@ class CallByReference(MethodView):
         """One call."""
         return calls.get_call(current_engine(), reference)
 
-    @blp.arguments(ConfigChangeSchema)
+    @blp.arguments(ConfigChangeSchema())
     @blp.response(200, InstanceSchema)
     @blp.alt_response(404, schema=ProblemSchema)
     @blp.alt_response(422, schema=ProblemSchema)
@@ -75,7 +75,7 @@ class CallByReference(MethodView):
 
 @blp.route("/<reference>/deadline")
 class CallDeadline(MethodView):
-    @blp.arguments(DeadlineSchema)
+    @blp.arguments(DeadlineSchema())
     @blp.response(200, ExtensionSchema)
     @blp.alt_response(409, schema=ProblemSchema)
     @blp.alt_response(422, schema=ProblemSchema)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint, Page
+from flask_smorest import Page
 
 from workflows.fact.roles import MANAGERS
 
 from ..auth import current_account, requires
 from ..engine_access import current_engine
 from ..errors import ProblemSchema
+from .blueprint import Blueprint
 
 blp = Blueprint("incidents", __name__, url_prefix="/api/incidents", description="Incidents")
 
@@ -38,7 +39,7 @@ class ResolutionSchema(ma.Schema):
 
 @blp.route("")
 class Incidents(MethodView):
-    @blp.arguments(IncidentArgsSchema, location="query")
+    @blp.arguments(IncidentArgsSchema(), location="query")
     @blp.response(200, IncidentSchema(many=True))
     @blp.paginate(Page)
     @requires(*MANAGERS)
@@ -62,7 +63,7 @@ class IncidentRetry(MethodView):
 
 @blp.route("/<int(max=2147483647):incident_id>/resolution")
 class IncidentResolution(MethodView):
-    @blp.arguments(ResolutionSchema)
+    @blp.arguments(ResolutionSchema())
     @blp.response(200, IncidentSchema)
     @blp.alt_response(404, schema=ProblemSchema)
     @blp.alt_response(409, schema=ProblemSchema)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from workflows.fact.roles import MANAGERS, READERS
 
 from ..auth import current_account, requires
 from ..engine_access import current_engine
 from ..errors import ProblemSchema
+from .blueprint import Blueprint
 from .pagination import CountedPage
 from .schemas.common import InstanceSchema, InstanceWithHistorySchema
 
@@ -31,7 +31,7 @@ class InstanceQueryArgsSchema(ma.Schema):
 
 @blp.route("")
 class Instances(MethodView):
-    @blp.arguments(InstanceQueryArgsSchema, location="query")
+    @blp.arguments(InstanceQueryArgsSchema(), location="query")
     @blp.response(200, InstanceSchema(many=True))
     @blp.paginate(CountedPage)
     @blp.alt_response(403, schema=ProblemSchema)
@@ -47,7 +47,7 @@ class Instances(MethodView):
             query = query.business_key(args["business_key"])
         return query
 
-    @blp.arguments(StartInstanceSchema)
+    @blp.arguments(StartInstanceSchema())
     @blp.response(201, InstanceSchema)
     @blp.alt_response(404, schema=ProblemSchema)
     @blp.alt_response(409, schema=ProblemSchema)

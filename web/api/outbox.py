@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint, Page
+from flask_smorest import Page
 
 from workflows.fact.roles import MANAGERS
 
 from ..auth import requires
 from ..engine_access import current_engine
+from .blueprint import Blueprint
 
 blp = Blueprint("outbox", __name__, url_prefix="/api/outbox", description="Outbox")
 
@@ -33,7 +34,7 @@ class OutboxArgsSchema(ma.Schema):
 
 @blp.route("")
 class Outbox(MethodView):
-    @blp.arguments(OutboxArgsSchema, location="query")
+    @blp.arguments(OutboxArgsSchema(), location="query")
     @blp.response(200, OutboxMessageSchema(many=True))
     @blp.paginate(Page)
     @requires(*MANAGERS)

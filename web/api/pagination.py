@@ -8,15 +8,19 @@ MAX_OFFSET = 2**31 - 1
 
 
 class CountedPage(Page):
-    """Pages over an engine query: counted in SQL, fetched one page at a time."""
+    """Pages over an engine query: one page and the count of all matches, read together."""
 
-    @property
-    def item_count(self) -> int:
-        return self.collection.count()
+    def __init__(self, collection, page_params):  # type: ignore[no-untyped-def]
+        self.collection = collection
+        self.page_params = page_params
+        first = page_params.first_item
+        if first > MAX_OFFSET:  # beyond any table, and beyond what databases take as OFFSET
+            self._items, page_params.item_count = [], collection.count()
+        else:
+            self._items, page_params.item_count = collection.page_with_count(
+                first, page_params.page_size
+            )
 
     @property
     def items(self):  # type: ignore[no-untyped-def]
-        first = self.page_params.first_item
-        if first > MAX_OFFSET:  # beyond any table, and beyond what databases take as OFFSET
-            return []
-        return self.collection.page(first, self.page_params.page_size)
+        return self._items

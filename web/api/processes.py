@@ -5,7 +5,6 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
 from engine import DeploymentError
@@ -15,6 +14,7 @@ from workflows.fact.roles import MANAGERS
 from ..auth import current_account, requires
 from ..engine_access import current_engine
 from ..errors import ProblemSchema
+from .blueprint import Blueprint
 
 blp = Blueprint("processes", __name__, url_prefix="/api/processes", description="Process models")
 
@@ -81,7 +81,7 @@ class Processes(MethodView):
 
 @blp.route("/<process_id>/validation")
 class ProcessValidation(MethodView):
-    @blp.arguments(UploadSchema, location="files")
+    @blp.arguments(UploadSchema(), location="files")
     @blp.response(200, ValidationResultSchema)
     @blp.alt_response(422, schema=ProblemSchema)
     @requires(*MANAGERS)
@@ -94,8 +94,8 @@ class ProcessValidation(MethodView):
 
 @blp.route("/<process_id>/versions")
 class ProcessVersions(MethodView):
-    @blp.arguments(UploadSchema, location="files")
-    @blp.arguments(CommentSchema, location="form")
+    @blp.arguments(UploadSchema(), location="files")
+    @blp.arguments(CommentSchema(), location="form")
     @blp.response(201, VersionSchema)
     @blp.alt_response(422, schema=ProblemSchema)
     @requires(*MANAGERS)
