@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, Self, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, true, union_all
 from sqlalchemy.orm import Session
 
 from .commands import CommandExecutor
@@ -25,16 +25,50 @@ class Query(Generic[R, M]):
         self._executor = executor
         self._to_model = to_model
         self._filters: list[Any] = []
+        self._alternatives: list[Any] = []
 
     def where(self, *conditions: Any) -> Self:
         self._filters.extend(conditions)
         return self
 
-    def _select(self) -> Select[Any]:
+    def any_of(self, *alternatives: Any) -> Self:
+        """Rows meeting one of these conditions, which must exclude each other. Each is read
+        on its own, through its own index and in order, and the pages are merged: an OR
+        would make the database gather every match before sorting them."""
+        self._alternatives = list(alternatives)
+        return self
+
+    def _select(self, *conditions: Any) -> Select[Any]:
         # Rows of the table, not ORM objects: a listing needs no identity map or unit of work.
         table = self.record.__table__  # type: ignore[attr-defined]
         columns = [column for column in table.c if column.name not in self.unlisted]
-        return select(*columns).where(*self._filters)
+        return select(*columns).where(*self._filters, *conditions)
+
+    def _ordered(self, offset: int, limit: int | None) -> Select[Any]:
+        if not self._alternatives:
+            return self._select().order_by(*self.order_by).offset(offset).limit(limit)
+        # Each alternative gives the keys of its first rows; the page is read by those keys.
+        enough = None if limit is None else offset + limit
+        keys = [column.name for column in self.order_by]
+        table = self.record.__table__  # type: ignore[attr-defined]
+        parts = [
+            select(
+                select(*(table.c[key] for key in keys))
+                .where(*self._filters, alternative)
+                .order_by(*self.order_by)
+                .limit(enough)
+                .subquery()
+            )
+            for alternative in self._alternatives
+        ]
+        merged = union_all(*parts).subquery()
+        return (
+            self._select()
+            .join(merged, merged.c.id == table.c.id)
+            .order_by(*(merged.c[key] for key in keys))
+            .offset(offset)
+            .limit(limit)
+        )
 
     def list(self) -> list[M]:
         return self.page(0, None)
@@ -59,12 +93,17 @@ class Query(Generic[R, M]):
         return self._executor.read(read)
 
     def _items(self, session: Session, offset: int, limit: int | None) -> list[M]:
-        query = self._select().order_by(*self.order_by).offset(offset).limit(limit)
+        query = self._ordered(offset, limit)
         return [self._to_model(row) for row in session.connection().execute(query)]
 
     def _count(self, session: Session) -> int:
-        query = select(func.count()).select_from(self._select().subquery())
-        return int(session.scalar(query) or 0)
+        table = self.record.__table__  # type: ignore[attr-defined]
+        counts = [  # one statement, whatever the number of alternatives
+            select(func.count()).select_from(table).where(*self._filters, alternative)
+            for alternative in self._alternatives or [true()]
+        ]
+        query = select(*(count.scalar_subquery() for count in counts))
+        return sum(session.connection().execute(query).one())
 
     def one(self) -> M:
         found = self.page(0, 2)

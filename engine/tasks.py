@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Row, or_
+from sqlalchemy import Row, and_, or_
 from sqlalchemy.orm import Session
 
 from .commands import CommandExecutor
@@ -122,14 +122,12 @@ class TaskQuery(Query[UserTaskRecord, UserTask]):
 
     def available_to(self, user: str, lanes: Iterable[str]) -> TaskQuery:
         """Tasks assigned to or claimed by `user`, or unassigned in one of `lanes`."""
-        return self.where(
-            or_(
-                UserTaskRecord.assignee == user,
-                UserTaskRecord.claimed_by == user,
-                (UserTaskRecord.lane.in_(list(lanes)))
-                & UserTaskRecord.assignee.is_(None)
-                & UserTaskRecord.claimed_by.is_(None),
-            )
+        task = UserTaskRecord
+        unassigned = (task.assignee.is_(None), task.claimed_by.is_(None))
+        return self.any_of(
+            task.assignee == user,
+            and_(task.claimed_by == user, or_(task.assignee.is_(None), task.assignee != user)),
+            *(and_(task.lane == lane, *unassigned) for lane in dict.fromkeys(lanes)),
         )
 
 

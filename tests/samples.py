@@ -209,3 +209,23 @@ def ticker(process_id: str = "ticker", service: str = "email.send") -> str:
         process_id,
         [("intermediateCatchEvent", "wait", "", timer), ("serviceTask", "effect", operator, "")],
     )
+
+
+def laned(process_id: str, lane: str) -> str:
+    """start → user task 'work' in `lane`, assigned to the variable `owner` (None: unassigned)."""
+    return (
+        HEAD
+        + f"""
+  <bpmn:process id="{process_id}" isExecutable="true">
+    <bpmn:laneSet id="lanes"><bpmn:lane id="lane" name="{lane}">
+      <bpmn:flowNodeRef>start</bpmn:flowNodeRef><bpmn:flowNodeRef>work</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>done</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="work"/>
+    <bpmn:userTask id="work" name="Traiter">{_props(assignee="owner")}
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="work" targetRef="done"/>
+    <bpmn:endEvent id="done"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>"""
+    )
