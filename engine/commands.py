@@ -68,7 +68,7 @@ def make_sql_engine(database_url: str, *, for_reads: bool = False) -> SqlEngine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         _configure_sqlite(engine, write_lock=not for_reads)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=False, pool_size=10, max_overflow=20)
 
 
 def _configure_sqlite(engine: SqlEngine, *, write_lock: bool) -> None:
