@@ -67,11 +67,20 @@ class Steps:
     def load(self, instance_id: str) -> Execution:
         loaded = self._loaded.get(instance_id)
         if loaded is None:
-            row, version = self._instances.get_for_step(instance_id)
-            workflow = SERIALIZER.loads(row.state, self._specs(version))
-            execution = self._execution(row, workflow)
-            loaded = self._loaded[row.id] = _Loaded(row, execution, False, dict(row.variables))
+            loaded = self._adopt(*self._instances.get_for_step(instance_id))
         return loaded.execution
+
+    def load_task(self, task_id: str) -> tuple[dict[str, Any], Execution]:
+        """An open task's row and its instance, read together (NotFoundError if not open)."""
+        task, row, version = self._instances.get_for_task(task_id)
+        loaded = self._loaded.get(row.id) or self._adopt(row, version)
+        return task, loaded.execution
+
+    def _adopt(self, row: InstanceRow, version: VersionRef) -> _Loaded:
+        workflow = SERIALIZER.loads(row.state, self._specs(version))
+        execution = self._execution(row, workflow)
+        loaded = self._loaded[row.id] = _Loaded(row, execution, False, dict(row.variables))
+        return loaded
 
     def instance(self, instance_id: str) -> InstanceRow:
         """The row of an instance this step loaded or started (as saved so far)."""

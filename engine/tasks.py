@@ -68,14 +68,14 @@ class TaskService:
                 raise InvalidInputError(f"invalid variable name {name!r}", field=name)
 
         def command(session: Session) -> UserTask:
+            steps = Steps(session, self._runner)
             try:
-                task = to_model(TaskStore(session).get(task_id))
+                values, execution = steps.load_task(task_id)
             except NotFoundError:
                 if HistoryStore(session).task_completed(str(task_id)):
                     raise ConflictError(f"task {task_id} is already completed") from None
                 raise
-            steps = Steps(session, self._runner)
-            execution = steps.load(task.instance_id)
+            task = UserTask(**values)
             if guard is not None:
                 guard(task, instance_model(steps.instance(task.instance_id)))
             owner = task.claimed_by or task.assignee

@@ -6,6 +6,7 @@ the ORM's unit of work) keeps that cost to the SQL itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from ..errors import ConflictError, NotFoundError
-from .records import InstanceRecord, ProcessVersionRecord
+from .records import InstanceRecord, ProcessVersionRecord, UserTaskRecord
 from .stores import VersionRef
 
 
@@ -36,11 +37,17 @@ class InstanceRow:
 _TABLE = InstanceRecord.__table__
 _VERSIONS = ProcessVersionRecord.__table__
 _SELECT = select(_TABLE).where(_TABLE.c.id == bindparam("instance_id"))
-# A step needs the row and the key of its version's spec: one query for both.
-_SELECT_FOR_STEP = (
-    select(_TABLE, _VERSIONS.c.checksum.label("_checksum"))
-    .join(_VERSIONS, _VERSIONS.c.id == _TABLE.c.version_id)
-    .where(_TABLE.c.id == bindparam("instance_id"))
+_TASKS = UserTaskRecord.__table__
+# A step needs the row and the key of its version's spec: one query for both (and, to complete
+# a task, the task's row too).
+_FOR_STEP = select(_TABLE, _VERSIONS.c.checksum.label("_checksum")).join(
+    _VERSIONS, _VERSIONS.c.id == _TABLE.c.version_id
+)
+_SELECT_FOR_STEP = _FOR_STEP.where(_TABLE.c.id == bindparam("instance_id"))
+_SELECT_FOR_TASK = (
+    _FOR_STEP.add_columns(*(column.label(f"_task_{column.name}") for column in _TASKS.c))
+    .join(_TASKS, _TASKS.c.instance_id == _TABLE.c.id)
+    .where(_TASKS.c.id == bindparam("task_id"))
 )
 _INSERT = insert(_TABLE)
 # Optimistic concurrency: the update applies only to the revision that was read.
@@ -59,6 +66,14 @@ _UPDATE = (
 _CHANGING = ("state", "variables", "status", "updated_at", "ended_at")
 
 
+def _for_step(values: Mapping[str, Any]) -> tuple[InstanceRow, VersionRef]:
+    row = InstanceRow(**{name: values[name] for name in _COLUMNS})
+    return row, VersionRef(row.version_id, row.process_id, values["_checksum"])
+
+
+_COLUMNS = tuple(column.name for column in _TABLE.c)
+
+
 class InstanceStore:
     def __init__(self, connection: Connection) -> None:
         self._connection = connection
@@ -75,8 +90,16 @@ class InstanceStore:
         values = found.mappings().first()
         if values is None:
             raise NotFoundError(f"instance {instance_id} not found")
-        row = InstanceRow(**{k: v for k, v in values.items() if k != "_checksum"})
-        return row, VersionRef(row.version_id, row.process_id, values["_checksum"])
+        return _for_step(values)
+
+    def get_for_task(self, task_id: str) -> tuple[dict[str, Any], InstanceRow, VersionRef]:
+        """An open task's row (by column name), its instance's row and version's spec key."""
+        found = self._connection.execute(_SELECT_FOR_TASK, {"task_id": str(task_id)})
+        values = found.mappings().first()
+        if values is None:
+            raise NotFoundError(f"task {task_id} not found or no longer open")
+        task = {k.removeprefix("_task_"): v for k, v in values.items() if k.startswith("_task_")}
+        return task, *_for_step(values)
 
     def add(self, row: InstanceRow) -> None:
         self._connection.execute(_INSERT, dict(vars(row)))  # (asdict would deep-copy)
