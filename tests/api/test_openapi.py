@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import hypothesis
 import pytest
 import schemathesis
 from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+from web import create_app
 
 from .conftest import Api
 
@@ -41,3 +45,25 @@ def test_openapi_document_is_served_with_docs(api: Api) -> None:
     assert document["info"]["title"] == "Concerto"
     assert "bearer" in document["components"]["securitySchemes"]
     assert api.get("/api/docs").status_code == 200
+
+
+def test_openapi_docs_page_loads_swagger_ui_from_the_app_itself(api: Api) -> None:
+    page = api.get("/api/docs").get_data(as_text=True)
+    assert "/api/docs/assets/swagger-ui-bundle.js" in page and "cdn." not in page
+    for asset, kind in (("swagger-ui-bundle.js", "javascript"), ("swagger-ui.css", "css")):
+        served = api.get(f"/api/docs/assets/{asset}")
+        assert served.status_code == 200 and kind in served.mimetype
+        assert len(served.data) > 10_000  # the real file, installed from npm
+    assert api.get("/api/docs/assets/../../package.json").status_code == 404
+
+
+def test_openapi_docs_fall_back_to_the_cdn_without_the_npm_files(tmp_path: Path) -> None:
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'docs.sqlite'}",
+            "SECRET_KEY": "test",
+            "SWAGGER_UI_DIST": str(tmp_path / "missing"),
+        }
+    )
+    page = app.test_client().get("/api/docs").get_data(as_text=True)
+    assert "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/swagger-ui-bundle.js" in page

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from apispec import BasePlugin
-from flask import Flask
+from flask import Flask, send_from_directory
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
@@ -59,6 +61,24 @@ class ConcertoApi(Api):
                 _to_problem(response)
 
 
+SWAGGER_UI_DIST = Path(__file__).resolve().parents[2] / "node_modules" / "swagger-ui-dist"
+SWAGGER_UI_CDN = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
+
+
+def _swagger_ui_url(app: Flask) -> str:
+    """Swagger UI's files as installed from npm (scripts/setup-env), served by the app itself so
+    that the documentation works offline; from a CDN when they are not installed."""
+    folder = Path(app.config.get("SWAGGER_UI_DIST", SWAGGER_UI_DIST))
+    if not (folder / "swagger-ui-bundle.js").is_file():
+        return SWAGGER_UI_CDN
+    app.add_url_rule(
+        "/api/docs/assets/<path:name>",
+        "swagger_ui_assets",
+        lambda name: send_from_directory(folder, name, max_age=86400),
+    )
+    return "/api/docs/assets/"
+
+
 def init_app(app: Flask) -> ConcertoApi:
     from . import auth, calls, dossiers, incidents, instances, outbox, processes, tasks
 
@@ -68,9 +88,7 @@ def init_app(app: Flask) -> ConcertoApi:
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", "/docs")
-    app.config.setdefault(
-        "OPENAPI_SWAGGER_UI_URL", "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/"
-    )
+    app.config.setdefault("OPENAPI_SWAGGER_UI_URL", _swagger_ui_url(app))
     api = ConcertoApi(
         app,
         spec_kwargs={
