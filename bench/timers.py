@@ -82,6 +82,15 @@ def stop(procs: list[subprocess.Popen]) -> None:
         proc.wait(timeout=60)
 
 
+def wait_ready(engine: Engine, count: int, timeout: float = 60) -> None:
+    """Until `count` workers have sent a heartbeat."""
+    deadline = time.monotonic() + timeout
+    while len(engine.management.status().workers) < count:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{count} workers did not start in {timeout}s")
+        time.sleep(0.2)
+
+
 def wait_completed(engine: Engine, process_id: str, count: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     query = engine.runtime.query().process(process_id).status("completed")
@@ -100,15 +109,16 @@ def measure_lag(url: str, timers: int, worker_count: int) -> dict[str, float]:
         engine.runtime.start("ticker", variables={"due": (now() + timedelta(hours=1)).isoformat()})
         timings.append(time.monotonic() - started)
     per_start = min(timings)
-    first = now() + timedelta(seconds=3 + per_start * timers * 1.5)
-    window = 10.0  # the timers fall due one after another over this many seconds
-    dues = {}
-    for n in range(timers):
-        due = first + timedelta(seconds=window * n / timers)
-        instance = engine.runtime.start("ticker", variables={"due": due.isoformat()})
-        dues[instance.id] = due
     procs = workers(url, worker_count)
     try:
+        wait_ready(engine, worker_count)  # lag is the workers' reaction, not their start-up
+        first = now() + timedelta(seconds=1 + per_start * timers * 1.5)
+        window = 10.0  # the timers fall due one after another over this many seconds
+        dues = {}
+        for n in range(timers):
+            due = first + timedelta(seconds=window * n / timers)
+            instance = engine.runtime.start("ticker", variables={"due": due.isoformat()})
+            dues[instance.id] = due
         wait_completed(engine, "ticker", timers, timeout=window + 120)
     finally:
         stop(procs)
