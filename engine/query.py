@@ -34,7 +34,8 @@ class Query(Generic[R, M]):
     def any_of(self, *alternatives: Any) -> Self:
         """Rows meeting one of these conditions, which must exclude each other. Each is read
         on its own, through its own index and in order, and the pages are merged: an OR
-        would make the database gather every match before sorting them."""
+        would make the database gather every match before sorting them. (The order must end
+        with `id`, by which the merged page is read.)"""
         self._alternatives = list(alternatives)
         return self
 
