@@ -174,7 +174,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
 
 
-def _completions(port: int, token: str, task_ids: list[str], clients: int) -> list[float]:
+def _completions(port: int, token: str, ids: list[str], clients: int, warm: int) -> list[float]:
+    """Latencies of completing tasks `ids` from `clients` threads, the first `warm` not counted
+    (the first requests compile statements and fill caches)."""
     latencies: list[float] = []
     local = threading.local()
 
@@ -186,7 +188,9 @@ def _completions(port: int, token: str, task_ids: list[str], clients: int) -> li
         latencies.append(time.perf_counter() - started)  # list.append is atomic
 
     with ThreadPoolExecutor(clients) as pool:
-        list(pool.map(complete, task_ids))
+        list(pool.map(complete, ids[:warm]))
+        del latencies[:]
+        list(pool.map(complete, ids[warm:]))
     return latencies
 
 
@@ -198,7 +202,7 @@ def completion_latency(url: str, count: int, clients: int) -> dict[str, dict[str
     }
     engine, token = prepare(url)
     task_ids = []
-    warm = 100  # per setup, not measured: the first requests compile statements and fill caches
+    warm = 300  # per setup, not measured
     count += warm
     for n in range(count * len(setups)):
         instance = engine.runtime.start("minimal", variables={"amount": n})
@@ -209,8 +213,7 @@ def completion_latency(url: str, count: int, clients: int) -> dict[str, dict[str
         batch = task_ids[number * count : (number + 1) * count]
         server = Server(url, **setup)  # type: ignore[arg-type]
         try:
-            _completions(server.port, token, batch[:warm], clients)
-            latencies = _completions(server.port, token, batch[warm:], clients)
+            latencies = _completions(server.port, token, batch, clients, warm)
         finally:
             server.stop()
         figures[name] = {
@@ -275,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--postgres", help="URL of an empty PostgreSQL database (recreated)")
     parser.add_argument("--instances", type=int, default=600, help="for the throughput run")
-    parser.add_argument("--completions", type=int, default=1000)
+    parser.add_argument("--completions", type=int, default=2000)
     parser.add_argument("--inbox-size", type=int, default=100_000)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
