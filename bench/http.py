@@ -35,6 +35,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -124,6 +125,18 @@ class Client:
         return json.loads(data) if data else None
 
 
+def per_thread(port: int, token: str) -> Callable[[], Client]:
+    """Each client thread's own connection, opened on its first call."""
+    local = threading.local()
+
+    def client() -> Client:
+        if not hasattr(local, "client"):
+            local.client = Client(port, token)
+        return local.client
+
+    return client
+
+
 def one_instance(client: Client, n: int) -> None:
     key = f"b-{uuid.uuid4().hex[:12]}"
     body = {"process_id": "minimal", "business_key": key, "variables": {"amount": n}}
@@ -139,12 +152,10 @@ def throughput_http(count: int, clients: int, threads: int) -> float:
         engine.close()
         server = Server(url, workers=1, threads=threads)
         try:
-            local = threading.local()
+            client = per_thread(server.port, token)
 
             def run(n: int) -> None:
-                if not hasattr(local, "client"):  # one connection per client thread
-                    local.client = Client(server.port, token)
-                one_instance(local.client, n)
+                one_instance(client(), n)
 
             with ThreadPoolExecutor(clients) as pool:
                 list(pool.map(run, range(20)))  # warm up
@@ -178,13 +189,11 @@ def _completions(port: int, token: str, ids: list[str], clients: int, warm: int)
     """Latencies of completing tasks `ids` from `clients` threads, the first `warm` not counted
     (the first requests compile statements and fill caches)."""
     latencies: list[float] = []
-    local = threading.local()
+    client = per_thread(port, token)
 
     def complete(task_id: str) -> None:
-        if not hasattr(local, "client"):
-            local.client = Client(port, token)
         started = time.perf_counter()
-        local.client.call("POST", f"/api/tasks/{task_id}/completion", {"data": {"ok": True}})
+        client().call("POST", f"/api/tasks/{task_id}/completion", {"data": {"ok": True}})
         latencies.append(time.perf_counter() - started)  # list.append is atomic
 
     with ThreadPoolExecutor(clients) as pool:

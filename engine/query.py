@@ -39,10 +39,13 @@ class Query(Generic[R, M]):
         self._alternatives = list(alternatives)
         return self
 
+    @property
+    def _table(self) -> Any:
+        return self.record.__table__  # type: ignore[attr-defined]
+
     def _select(self, *conditions: Any) -> Select[Any]:
         # Rows of the table, not ORM objects: a listing needs no identity map or unit of work.
-        table = self.record.__table__  # type: ignore[attr-defined]
-        columns = [column for column in table.c if column.name not in self.unlisted]
+        columns = [column for column in self._table.c if column.name not in self.unlisted]
         return select(*columns).where(*self._filters, *conditions)
 
     def _ordered(self, offset: int, limit: int | None) -> Select[Any]:
@@ -51,7 +54,7 @@ class Query(Generic[R, M]):
         # Each alternative gives the keys of its first rows; the page is read by those keys.
         enough = None if limit is None else offset + limit
         keys = [column.name for column in self.order_by]
-        table = self.record.__table__  # type: ignore[attr-defined]
+        table = self._table
         parts = [
             select(
                 select(*(table.c[key] for key in keys))
@@ -98,9 +101,8 @@ class Query(Generic[R, M]):
         return [self._to_model(row) for row in session.connection().execute(query)]
 
     def _count(self, session: Session) -> int:
-        table = self.record.__table__  # type: ignore[attr-defined]
         counts = [  # one statement, whatever the number of alternatives
-            select(func.count()).select_from(table).where(*self._filters, alternative)
+            select(func.count()).select_from(self._table).where(*self._filters, alternative)
             for alternative in self._alternatives or [true()]
         ]
         query = select(*(count.scalar_subquery() for count in counts))

@@ -54,10 +54,11 @@ class Steps:
         self.session = session
         self._runner = runner
         self._loaded: dict[str, _Loaded] = {}
-        self._instances = InstanceStore(session.connection())
+        self._connection = session.connection()
+        self._instances = InstanceStore(self._connection)
         self._versions = VersionStore(session)
 
-    def _specs(self, version: VersionRef):  # type: ignore[no-untyped-def]
+    def _specs(self, version: VersionRef) -> tuple[Any, dict[str, Any]]:
         return SERIALIZER.specs(
             version.process_id, version.checksum, lambda: self._versions.spec(version.id)
         )
@@ -179,7 +180,7 @@ class Steps:
             self._instances.add(record)
         else:
             self._instances.update(record)
-        connection = self.session.connection()
+        connection = self._connection
         opened = IndexStore(connection).sync(
             record.id,
             tasks=[
@@ -255,21 +256,19 @@ class Steps:
         changes = _changes(loaded.before, variables)
         loaded.before = variables
         if loaded.actions:
-            rows = []
-            for action, actor, element_id, task_id in loaded.actions:
-                rows.append(
-                    {
-                        "instance_id": record.id,
-                        "at": now,
-                        "actor": actor,
-                        "action": action,
-                        "task_id": task_id,
-                        "element_id": element_id,
-                        "element_name": None,
-                        "changes": changes,
-                    }
-                )
-                changes = {}
+            rows = [
+                {
+                    "instance_id": record.id,
+                    "at": now,
+                    "actor": actor,
+                    "action": action,
+                    "task_id": task_id,
+                    "element_id": element_id,
+                    "element_name": None,
+                    "changes": changes if n == 0 else {},  # the step's changes, noted once
+                }
+                for n, (action, actor, element_id, task_id) in enumerate(loaded.actions)
+            ]
             connection.execute(_INSERT_HISTORY, rows)
             loaded.actions.clear()
 

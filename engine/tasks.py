@@ -75,7 +75,7 @@ class TaskService:
                 if HistoryStore(session).task_completed(str(task_id)):
                     raise ConflictError(f"task {task_id} is already completed") from None
                 raise
-            task = UserTask(**values)
+            task = to_model(values)
             if guard is not None:
                 guard(task, instance_model(steps.instance(task.instance_id)))
             owner = task.claimed_by or task.assignee
@@ -131,18 +131,6 @@ class TaskQuery(Query[UserTaskRecord, UserTask]):
         )
 
 
-def to_model(record: UserTaskRecord | Row[Any]) -> UserTask:
-    return UserTask(
-        id=record.id,
-        instance_id=record.instance_id,
-        process_id=record.process_id,
-        business_key=record.business_key,
-        element_id=record.element_id,
-        name=record.name,
-        lane=record.lane,
-        form_key=record.form_key,
-        assignee=record.assignee,
-        claimed_by=record.claimed_by,
-        created_at=record.created_at,
-        due_at=record.due_at,
-    )
+def to_model(row: Row[Any] | Mapping[str, Any]) -> UserTask:
+    """The columns of the task index are exactly the fields of `UserTask`."""
+    return UserTask(**(row._mapping if isinstance(row, Row) else row))

@@ -94,9 +94,9 @@ class InstanceRecord(Base):
     updated_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
     started_by: Mapped[str | None] = mapped_column(String(200))
+    # Optimistic concurrency: every step's UPDATE names the revision it read
+    # (storage/instances.py); only the engine's prebuilt statements write this table.
     revision: Mapped[int] = mapped_column(Integer, nullable=False)
-
-    __mapper_args__ = {"version_id_col": revision}
 
 
 class UserTaskRecord(Base):

@@ -1,8 +1,7 @@
-"""The API's blueprint: flask-smorest's, with pagination that does not rebuild schemas per request.
+"""The API's blueprint: flask-smorest's, with a pagination parser that keeps its schemas.
 
-flask-smorest hands its pagination-parameters schema to webargs as a class and dumps the
-pagination header through a fresh schema: both are built on every listing. The parameters'
-schema is built once per endpoint here, and the header (plain integers) is written directly.
+flask-smorest hands its pagination-parameters schema to webargs as a class, which webargs
+instantiates on every listing; here each such schema is built once.
 """
 
 from __future__ import annotations
@@ -29,17 +28,3 @@ class _Parser(FlaskParser):
 
 class Blueprint(SmorestBlueprint):
     PAGINATION_ARGUMENTS_PARSER = _Parser()
-
-    @staticmethod
-    def _make_pagination_metadata(page: int, page_size: int, item_count: int) -> dict[str, int]:
-        if item_count == 0:
-            return {"total": 0, "total_pages": 0}
-        last = (item_count - 1) // page_size + 1
-        metadata = {"total": item_count, "total_pages": last, "first_page": 1, "last_page": last}
-        if page <= last:
-            metadata["page"] = page
-            if page > 1:
-                metadata["previous_page"] = page - 1
-            if page < last:
-                metadata["next_page"] = page + 1
-        return metadata
