@@ -6,9 +6,11 @@ import threading
 from collections.abc import Callable
 from datetime import timedelta
 
+import psycopg
 import pytest
+from sqlalchemy.exc import DBAPIError
 
-from engine import ConflictError, Engine, FrozenClock, NotFoundError, ProcessError
+from engine import ConflictError, Engine, EngineConfig, FrozenClock, NotFoundError, ProcessError
 from tests import samples
 from tests.conftest import T0
 
@@ -198,3 +200,36 @@ def test_runtime_sandbox_refuses_escapes_in_diagram_scripts(
     with pytest.raises(ProcessError):
         engine.runtime.start("approval", variables={"x": 1, "deadline": DEADLINE})
     assert engine.runtime.query().count() == 0
+
+
+@pytest.mark.postgresql
+def test_runtime_recovers_when_the_database_drops_its_connections(
+    postgres_server: Callable[[], str], clock: FrozenClock
+) -> None:
+    """Connections are not pinged before use: a dropped one fails one command, whole, and the
+    pool is renewed for the next ones."""
+    url = postgres_server()
+    engine = Engine(EngineConfig(database_url=url, clock=clock))
+    try:
+        engine.management.create_schema()
+        engine.repository.deploy("approval", {"a.bpmn": samples.approval()}, author="test")
+        variables = {"x": 1, "deadline": DEADLINE}
+        engine.runtime.start("approval", variables=variables)
+        with psycopg.connect(url, autocommit=True) as admin:  # as a server restart would
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        outcomes = []
+        for _ in range(3):
+            try:
+                engine.runtime.start("approval", variables=variables)
+                outcomes.append("started")
+            except DBAPIError:
+                outcomes.append("lost")
+        assert outcomes[1:] == ["started", "started"]
+        started = engine.runtime.query().count()
+        assert started == 1 + outcomes.count("started")  # the lost one left nothing behind
+        assert engine.tasks.query().count() == started
+    finally:
+        engine.close()
