@@ -11,9 +11,10 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -28,6 +29,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from .clock import Clock
+from .dates import CALENDAR_ZONE, duration_of, shift
 from .errors import DeploymentError
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -178,26 +180,52 @@ SERIALIZER = StateSerializer()
 # SpiffWorkflow compares timers with `datetime.now(timezone.utc)` read from its timer module and
 # has no clock hook. Its module-level `datetime` is replaced once with a subclass whose now()
 # reads the clock of the step in progress (a context variable), else the real time.
-_current_clock: contextvars.ContextVar[Clock | None] = contextvars.ContextVar(
+# Its duration timers add months as the day count of the start month to the UTC instant; they
+# are counted on the wall clock of the step's zone instead (engine.dates), like every duration.
+_current_scope: contextvars.ContextVar[tuple[Clock, ZoneInfo] | None] = contextvars.ContextVar(
     "concerto_clock", default=None
 )
+
+
+# SpiffWorkflow fires a timer when `due < now`; a timer of this engine fires at its due time
+# (`due <= now`, as the timer index claims them), so the timer module reads the clock one
+# microsecond ahead: a deadline closing at 00:00:00.000 is closed at that very instant.
+_AT_DUE_TIME = timedelta(microseconds=1)
 
 
 class _ClockDatetime(datetime):
     @classmethod
     def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
-        clock = _current_clock.get()
-        moment = clock.now() if clock is not None else datetime.now(UTC)
+        scope = _current_scope.get()
+        moment = (scope[0].now() if scope is not None else datetime.now(UTC)) + _AT_DUE_TIME
         return moment.astimezone(tz) if tz is not None else moment
 
 
+def _zone() -> ZoneInfo:
+    scope = _current_scope.get()
+    return scope[1] if scope is not None else CALENDAR_ZONE
+
+
+def _timedelta_from_start(parsed: dict[str, Any], start: datetime | None = None) -> timedelta:
+    if start is None:  # counted from the clock read ahead: the timer is due at now + duration
+        ahead = _ClockDatetime.now(UTC)
+        return shift(ahead - _AT_DUE_TIME, duration_of(**parsed), _zone()) - ahead
+    return shift(start, duration_of(**parsed), _zone()) - start
+
+
+def _timedelta_from_end(parsed: dict[str, Any], end: datetime) -> timedelta:
+    return end - shift(end, -duration_of(**parsed), _zone())
+
+
 spiff_timer.datetime = _ClockDatetime
+spiff_timer.TimerEventDefinition.get_timedelta_from_start = staticmethod(_timedelta_from_start)
+spiff_timer.TimerEventDefinition.get_timedelta_from_end = staticmethod(_timedelta_from_end)
 
 
 @contextlib.contextmanager
-def clock_scope(clock: Clock) -> Iterator[None]:
-    token = _current_clock.set(clock)
+def clock_scope(clock: Clock, zone: ZoneInfo = CALENDAR_ZONE) -> Iterator[None]:
+    token = _current_scope.set((clock, zone))
     try:
         yield
     finally:
-        _current_clock.reset(token)
+        _current_scope.reset(token)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from .clock import EngineClock
 from .errors import ConflictError
 
 T = TypeVar("T")
@@ -25,8 +26,10 @@ class CommandExecutor:
         readers: sessionmaker[Session] | None = None,
         *,
         one_writer: bool = False,
+        clock: EngineClock | None = None,
     ) -> None:
         self._sessions = sessions
+        self._instant = clock.standing_still if clock is not None else nullcontext
         self._readers = readers or sessions
         # SQLite lets one transaction write at a time, and a writer that finds the file locked
         # sleeps and polls (busy timeout). With `one_writer`, the threads of this process queue
@@ -39,9 +42,10 @@ class CommandExecutor:
             return query(session)
 
     def execute(self, command: Callable[[Session], T]) -> T:
-        """Run one command in one transaction: commit if it returns, roll back if it raises."""
+        """Run one command in one transaction: commit if it returns, roll back if it raises.
+        The command sees one instant of the engine clock from start to end."""
         try:
-            with self._writing, self._sessions.begin() as session:
+            with self._instant(), self._writing, self._sessions.begin() as session:
                 return command(session)
         except StaleDataError as exc:
             raise ConflictError("the instance changed concurrently; retry") from exc

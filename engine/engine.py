@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import sessionmaker
 
-from .clock import Clock, SystemClock
+from .clock import Clock, EngineClock, SystemClock
 from .commands import CommandExecutor, make_sql_engine
 from .documents import DocumentService
 from .history import HistoryService
@@ -32,6 +33,8 @@ class EngineConfig:
     dispatchers: Mapping[str, Dispatcher] = field(default_factory=dict)
     retries: RetryPolicy = field(default_factory=RetryPolicy)
     script_time_limit: float = 1.0
+    # Where durations are counted on the calendar (J-7, one month) and deadlines are read.
+    timezone: str = "Europe/Paris"
 
 
 class Engine:
@@ -39,26 +42,31 @@ class Engine:
 
     def __init__(self, config: EngineConfig) -> None:
         self.config = config
-        self.clock = config.clock
+        self.clock = clock = EngineClock(config.clock)
         self._sql = make_sql_engine(config.database_url)
         readers = None
         if self._sql.dialect.name == "sqlite":
             self._sql_reads = make_sql_engine(config.database_url, for_reads=True)
             readers = sessionmaker(self._sql_reads, expire_on_commit=False)
         executor = CommandExecutor(
-            sessionmaker(self._sql, expire_on_commit=False), readers, one_writer=readers is not None
+            sessionmaker(self._sql, expire_on_commit=False),
+            readers,
+            one_writer=readers is not None,
+            clock=clock,
         )
-        runner = Runner(config.clock, dict(config.services), config.script_time_limit)
-        self.repository = RepositoryService(executor, config.clock)
+        runner = Runner(
+            clock, dict(config.services), config.script_time_limit, ZoneInfo(config.timezone)
+        )
+        self.repository = RepositoryService(executor, clock)
         self.runtime = RuntimeService(executor, runner)
         self.tasks = TaskService(executor, runner)
         self.messages = MessageService(executor, runner)
-        self.timers = TimerService(executor, runner, config.clock, config.retries)
-        self.outbox = OutboxService(executor, config.clock, config.retries, config.dispatchers)
+        self.timers = TimerService(executor, runner, clock, config.retries)
+        self.outbox = OutboxService(executor, clock, config.retries, config.dispatchers)
         self.history = HistoryService(executor)
         self.documents = DocumentService(executor)
-        self.identity = IdentityService(executor, config.clock)
-        self.management = ManagementService(self._sql, executor, config.clock)
+        self.identity = IdentityService(executor, clock)
+        self.management = ManagementService(self._sql, executor, clock)
 
     def close(self) -> None:
         self._sql.dispose()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.message import (
@@ -27,8 +28,9 @@ from SpiffWorkflow.util.task import TaskState
 
 from .bpmn import SERIALIZER, clock_scope
 from .clock import Clock
-from .dates import parse_datetime
+from .dates import CALENDAR_ZONE, parse_datetime
 from .errors import ConflictError, EngineError, ProcessError
+from .models import FiredTimer
 from .scripting import Document, Effect, ScriptEngine, Service, StepIdentity
 
 RUNNING, COMPLETED, CANCELLED = "running", "completed", "cancelled"
@@ -90,17 +92,20 @@ class Execution:
         clock: Clock,
         services: Mapping[str, Service],
         time_limit: float,
+        zone: ZoneInfo = CALENDAR_ZONE,
     ) -> None:
         self.identity = identity
         self.workflow = workflow
         self.clock = clock
+        self.zone = zone
         self.effects: list[Effect] = []
         self.documents: list[Document] = []
         # The script engine is not part of the serialized state: attach it after every load.
         workflow.script_engine = ScriptEngine(
-            clock, services, identity, self.effects, time_limit, self.documents
+            clock, services, identity, self.effects, time_limit, self.documents, zone
         )
         self.thrown: list[ThrownMessage] = []
+        self.fired: list[FiredTimer] = []
         self.cancelled = False
 
     @property
@@ -117,9 +122,29 @@ class Execution:
         """Bring the instance up to the clock: fire due timers, run until every token waits."""
         with self._guard():
             self.workflow.refresh_timers()
-            self.workflow.do_engine_steps()
+            self.workflow.do_engine_steps(
+                will_complete_task=self._pin, did_complete_task=self._note_fired
+            )
             self._collect_thrown()
         self._apply_pins()
+
+    def _pin(self, task: Any) -> None:
+        """A task about to run sees the pinned variables, even if it copied its data from a
+        token that finished before they were set (a loop's next iteration, say)."""
+        pinned = self.workflow.data.get(PINNED)
+        if pinned:
+            task.data.update(pinned)
+
+    def _note_fired(self, task: Any) -> None:
+        """Every timer that fires is noted, also when several fire in one step."""
+        timer = _timer_of(task)
+        if timer is None:
+            return
+        value = task.internal_data.get("event_value")
+        if isinstance(value, dict):  # a cycle: the moment of this occurrence has passed already
+            value = None
+        due = parse_datetime(value) if isinstance(value, str) else self.clock.now()
+        self.fired.append(FiredTimer(self.instance_id, task.task_spec.bpmn_id, due))
 
     def complete_user_task(self, task_id: str, data: Mapping[str, Any]) -> str:
         """Complete one open user task and run on; returns the completed element id."""
@@ -250,6 +275,10 @@ class Execution:
         value = event.details(task).value
         return value is not None and parse_datetime(value) == due_at
 
+    def take_fired(self) -> list[FiredTimer]:
+        fired, self.fired = self.fired, []
+        return fired
+
     def take_thrown(self) -> list[ThrownMessage]:
         thrown, self.thrown = self.thrown, []
         return thrown
@@ -297,14 +326,14 @@ class Execution:
             return self.workflow.script_engine.environment.evaluate(expression, task.data)
 
     def _guard(self) -> _StepGuard:
-        return _StepGuard(self.clock)
+        return _StepGuard(self.clock, self.zone)
 
 
 class _StepGuard:
     """Runs workflow code on the engine clock and turns its failures into engine errors."""
 
-    def __init__(self, clock: Clock) -> None:
-        self._scope = clock_scope(clock)
+    def __init__(self, clock: Clock, zone: ZoneInfo) -> None:
+        self._scope = clock_scope(clock, zone)
 
     def __enter__(self) -> None:
         self._scope.__enter__()

@@ -75,6 +75,17 @@ class OutboxMessage:
 
 
 @dataclass(frozen=True)
+class PendingTimer:
+    """A timer waiting in an instance, as its row in the timer index says."""
+
+    instance_id: str
+    element_id: str
+    due_at: datetime
+    attempts: int
+    suspended: bool
+
+
+@dataclass(frozen=True)
 class FiredTimer:
     instance_id: str
     element_id: str

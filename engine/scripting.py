@@ -6,12 +6,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
 from .clock import Clock
-from .dates import add_duration, iso, parse_datetime
+from .dates import CALENDAR_ZONE, add_duration, end_of_second, iso, parse_datetime
 from .errors import EngineError
 from .sandbox import Sandbox
 
@@ -47,6 +48,7 @@ class ServiceContext:
     now: datetime
     effects: list[Effect] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
+    zone: ZoneInfo = CALENDAR_ZONE  # where the calendar is read (J-7, one month)
 
     def emit(
         self,
@@ -88,6 +90,7 @@ class ScriptEngine(PythonScriptEngine):
         effects: list[Effect],
         time_limit: float,
         documents: list[Document] | None = None,
+        zone: ZoneInfo = CALENDAR_ZONE,
     ) -> None:
         self._clock = clock
         self._services = services
@@ -95,11 +98,13 @@ class ScriptEngine(PythonScriptEngine):
         self._effects = effects
         self._documents = documents if documents is not None else []
         self._element_id = ""
+        self._zone = zone
         functions = {
             "now": clock.now,
             "parse_datetime": parse_datetime,
             "iso": iso,
-            "add_duration": add_duration,
+            "add_duration": lambda value, duration: add_duration(value, duration, zone),
+            "end_of_second": end_of_second,
         }
         super().__init__(environment=Sandbox(functions, services=self._call, time_limit=time_limit))
 
@@ -129,5 +134,6 @@ class ScriptEngine(PythonScriptEngine):
             now=self._clock.now(),
             effects=self._effects,
             documents=self._documents,
+            zone=self._zone,
         )
         return service(context, **params)

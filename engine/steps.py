@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import uuid4
+from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import delete, insert
@@ -18,8 +19,10 @@ from sqlalchemy.orm import Session
 
 from .bpmn import SERIALIZER
 from .clock import Clock
+from .dates import CALENDAR_ZONE
 from .errors import ProcessError
 from .execution import RUNNING, Execution, ThrownMessage
+from .models import FiredTimer
 from .scripting import Effect, Service, StepIdentity
 from .storage.indexes import IndexStore
 from .storage.instances import InstanceRow, InstanceStore
@@ -33,11 +36,13 @@ _INSERT_HISTORY = insert(HistoryRecord)
 
 @dataclass(frozen=True)
 class Runner:
-    """What every step needs to run workflows: the clock, host services, script limits."""
+    """What every step needs to run workflows: the clock, host services, script limits, and
+    the zone whose calendar durations are counted in."""
 
     clock: Clock
     services: Mapping[str, Service]
     script_time_limit: float = 1.0
+    zone: ZoneInfo = CALENDAR_ZONE
 
 
 @dataclass
@@ -54,6 +59,7 @@ class Steps:
         self.session = session
         self._runner = runner
         self._loaded: dict[str, _Loaded] = {}
+        self.fired: list[FiredTimer] = []  # every timer this step fired, in every instance
         self._connection = session.connection()
         self._instances = InstanceStore(self._connection)
         self._versions = VersionStore(session)
@@ -253,6 +259,9 @@ class Steps:
                 )
             )
         execution.documents.clear()
+        for timer in execution.take_fired():
+            self.fired.append(timer)
+            loaded.actions.append(("timer_fired", None, timer.element_id, None))
         changes = _changes(loaded.before, variables)
         loaded.before = variables
         if loaded.actions:
@@ -280,6 +289,7 @@ class Steps:
             self._runner.clock,
             self._runner.services,
             self._runner.script_time_limit,
+            self._runner.zone,
         )
 
 

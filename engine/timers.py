@@ -17,7 +17,7 @@ from .clock import Clock
 from .commands import CommandExecutor
 from .errors import ConflictError, EngineError, ProcessError
 from .execution import RUNNING
-from .models import FiredTimer
+from .models import FiredTimer, PendingTimer
 from .retries import RetryPolicy
 from .steps import Runner, Steps
 from .storage.records import TimerRecord
@@ -43,13 +43,28 @@ class TimerService:
         query = select(func.min(moment)).where(TimerRecord.suspended.is_(False))
         return self._executor.read(lambda s: s.scalar(query))
 
+    def pending(self, instance_id: str | None = None) -> list[PendingTimer]:
+        """Waiting timers (of one instance, or all), earliest first."""
+        query = select(
+            TimerRecord.instance_id,
+            TimerRecord.element_id,
+            TimerRecord.due_at,
+            TimerRecord.attempts,
+            TimerRecord.suspended,
+        ).order_by(TimerRecord.due_at, TimerRecord.id)
+        if instance_id is not None:
+            query = query.where(TimerRecord.instance_id == instance_id)
+        return self._executor.read(
+            lambda s: [PendingTimer(**row._mapping) for row in s.execute(query)]
+        )
+
     def claim(self, worker_id: str, *, limit: int = 100, lease: timedelta) -> list[int]:
         """Take up to `limit` due timers for `lease`, earliest first; returns their ids."""
         now = self._clock.now()
         due = (
             select(TimerRecord.id)
             .where(
-                TimerRecord.due_at < now,
+                TimerRecord.due_at <= now,  # a timer fires at its due time
                 TimerRecord.suspended.is_(False),
                 or_(TimerRecord.retry_at.is_(None), TimerRecord.retry_at <= now),
                 or_(TimerRecord.locked_until.is_(None), TimerRecord.locked_until < now),
@@ -71,21 +86,23 @@ class TimerService:
 
         return self._executor.execute(command)
 
-    def fire(self, timer_id: int, *, worker_id: str = LOCAL_WORKER) -> FiredTimer | None:
-        """Run the step of one claimed timer. None if it was gone or taken over meanwhile;
-        a failure is recorded on the timer (retry with backoff, then an incident)."""
+    def fire(self, timer_id: int, *, worker_id: str = LOCAL_WORKER) -> list[FiredTimer]:
+        """Run the step of one claimed timer: the timers it fired (this one, and every other
+        timer of its instance due by then, each with its own audit row). Empty if the timer was
+        gone or taken over meanwhile; a failure is recorded on the timer (retry with backoff,
+        then an incident) and returned as one entry with its error."""
         try:
             return self._executor.execute(lambda s: self._fire(s, timer_id, worker_id))
         except ConflictError:
             # Another step on this instance committed first; the timer, if still there, is
             # handed back at once rather than at the end of the lease.
             self._executor.execute(lambda s: self._unlock(s, timer_id, worker_id))
-            return None
+            return []
         except EngineError as exc:
             error = str(exc)
             log.warning("timer %s failed: %s", timer_id, error)
             self._executor.execute(lambda s: self._record_failure(s, timer_id, error))
-            return FiredTimer("", "", self._clock.now(), error=error)
+            return [FiredTimer("", "", self._clock.now(), error=error)]
 
     def release(self, worker_id: str) -> int:
         """Give back every lease a worker holds (on shutdown)."""
@@ -100,29 +117,25 @@ class TimerService:
         """Claim and fire every due timer in this process (tests, simulation, one-shot runs)."""
         fired = []
         for timer_id in self.claim(LOCAL_WORKER, limit=limit, lease=timedelta(minutes=5)):
-            result = self.fire(timer_id)
-            if result is not None:
-                fired.append(result)
+            fired.extend(self.fire(timer_id))
         return fired
 
-    def _fire(self, session: Session, timer_id: int, worker_id: str) -> FiredTimer | None:
+    def _fire(self, session: Session, timer_id: int, worker_id: str) -> list[FiredTimer]:
         timer = session.get(TimerRecord, timer_id)
         if timer is None or timer.locked_by != worker_id:
-            return None
-        fired = FiredTimer(timer.instance_id, timer.element_id, timer.due_at)
-        task_id = timer.task_id
+            return []
+        element_id, due_at, task_id = timer.element_id, timer.due_at, timer.task_id
         steps = Steps(session, self._runner)
         execution = steps.load(timer.instance_id)
         if execution.status != RUNNING:
             session.delete(timer)
-            return None
+            return []
         execution.run()
-        if execution.timer_still_due(task_id, fired.due_at):
+        if execution.timer_still_due(task_id, due_at):
             # The workflow did not take the timer: never spin on it, treat it as a failure.
-            raise ProcessError(f"timer {fired.element_id} is due but did not fire")
-        steps.record(execution, "timer_fired", None, fired.element_id)
+            raise ProcessError(f"timer {element_id} is due but did not fire")
         steps.save()
-        return fired
+        return steps.fired
 
     def _unlock(self, session: Session, timer_id: int, worker_id: str) -> None:
         timer = session.get(TimerRecord, timer_id)

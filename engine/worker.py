@@ -110,8 +110,7 @@ class Worker:
             for timer_id in claimed:
                 if self._stopping.is_set():
                     return  # leases are released on shutdown
-                if self.engine.timers.fire(timer_id, worker_id=self.id) is not None:
-                    self._fired += 1
+                self._fired += len(self.engine.timers.fire(timer_id, worker_id=self.id))
             if len(claimed) < settings.batch:
                 return
 

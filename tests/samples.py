@@ -229,3 +229,66 @@ def laned(process_id: str, lane: str) -> str:
   </bpmn:process>
 </bpmn:definitions>"""
     )
+
+
+def twin_timers(process_id: str = "twins") -> str:
+    """start → split → timer at `due_a` → script; timer at `due_b` → script; user task 'stay'."""
+    branches = []
+    for name in ("a", "b"):
+        branches.append(f"""
+    <bpmn:sequenceFlow id="to_{name}" sourceRef="split" targetRef="timer_{name}"/>
+    <bpmn:intermediateCatchEvent id="timer_{name}"><bpmn:incoming>to_{name}</bpmn:incoming>
+      <bpmn:outgoing>fired_{name}</bpmn:outgoing><bpmn:timerEventDefinition>
+      <bpmn:timeDate>due_{name}</bpmn:timeDate></bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="fired_{name}" sourceRef="timer_{name}" targetRef="note_{name}"/>
+    <bpmn:scriptTask id="note_{name}"><bpmn:incoming>fired_{name}</bpmn:incoming>
+      <bpmn:outgoing>done_{name}</bpmn:outgoing><bpmn:script>{name}_at = iso(now())</bpmn:script>
+    </bpmn:scriptTask>
+    <bpmn:sequenceFlow id="done_{name}" sourceRef="note_{name}" targetRef="end_{name}"/>
+    <bpmn:endEvent id="end_{name}"><bpmn:incoming>done_{name}</bpmn:incoming></bpmn:endEvent>""")
+    return (
+        HEAD
+        + f"""
+  <bpmn:process id="{process_id}" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>s1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="s1" sourceRef="start" targetRef="split"/>
+    <bpmn:parallelGateway id="split"><bpmn:incoming>s1</bpmn:incoming>
+      <bpmn:outgoing>to_a</bpmn:outgoing><bpmn:outgoing>to_b</bpmn:outgoing>
+      <bpmn:outgoing>to_stay</bpmn:outgoing></bpmn:parallelGateway>{"".join(branches)}
+    <bpmn:sequenceFlow id="to_stay" sourceRef="split" targetRef="stay"/>
+    <bpmn:userTask id="stay"><bpmn:incoming>to_stay</bpmn:incoming>
+      <bpmn:outgoing>left</bpmn:outgoing></bpmn:userTask>
+    <bpmn:sequenceFlow id="left" sourceRef="stay" targetRef="end_stay"/>
+    <bpmn:endEvent id="end_stay"><bpmn:incoming>left</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>"""
+    )
+
+
+def month_later(process_id: str = "month_later") -> str:
+    """start → wait the duration `"P1M"` (a timeDuration) → user task 'follow_up' → end."""
+    wait = (
+        '<bpmn:timerEventDefinition><bpmn:timeDuration>"P1M"</bpmn:timeDuration>'
+        "</bpmn:timerEventDefinition>"
+    )
+    follow_up = ("userTask", "follow_up", "", "")
+    return _line(process_id, [("intermediateCatchEvent", "wait", "", wait), follow_up])
+
+
+def instants(process_id: str = "instants") -> str:
+    """start → script `before = iso(now())` → service `probe` → script `after` → user task."""
+    probe = (
+        '<bpmn:extensionElements><spiffworkflow:serviceTaskOperator id="probe" '
+        'resultVariable="probed"><spiffworkflow:parameters/></spiffworkflow:serviceTaskOperator>'
+        "</bpmn:extensionElements>"
+    )
+    return _line(
+        process_id,
+        [
+            ("scriptTask", "note_before", "", "<bpmn:script>before = iso(now())</bpmn:script>"),
+            ("serviceTask", "call_probe", probe, ""),
+            ("scriptTask", "note_after", "", "<bpmn:script>after = iso(now())</bpmn:script>"),
+            ("userTask", "stay", "", ""),
+        ],
+    )

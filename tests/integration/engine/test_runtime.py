@@ -75,9 +75,9 @@ def test_runtime_double_completion_is_a_conflict(approval: Engine) -> None:
 
 def test_runtime_timer_fires_when_due_and_not_before(approval: Engine, clock: FrozenClock) -> None:
     instance = approval.runtime.start("approval", variables={"x": 1, "deadline": DEADLINE})
-    clock.set(T0 + timedelta(days=2))  # exactly the due time: not yet past
+    clock.set(T0 + timedelta(days=2) - timedelta(microseconds=1))
     assert approval.timers.fire_due() == []
-    clock.advance(timedelta(seconds=1))
+    clock.advance(timedelta(microseconds=1))  # a timer fires at its due time
     fired = approval.timers.fire_due()
     assert [(f.instance_id, f.element_id) for f in fired] == [(instance.id, "deadline_timer")]
     done = approval.runtime.get(instance.id)
