@@ -87,3 +87,17 @@ def sign_in(page, live: Live, username: str) -> None:  # type: ignore[no-untyped
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
+
+
+SCREENS = Path(__file__).resolve().parents[2] / "test-results" / "screens"  # git-ignored
+
+
+def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Keep the page as a person sees it, on a laptop (1280 px) and on a phone (390 px)."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
+    if size:
+        page.set_viewport_size(size)

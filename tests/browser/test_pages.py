@@ -9,7 +9,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from .conftest import PASSWORD, Live, sign_in
+from .conftest import PASSWORD, Live, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -52,8 +52,15 @@ def test_pages_mails_are_listed_and_shown_to_staff_only(page, live: Live) -> Non
     assert page.inner_text("h1") == "Courriels"
     row = page.locator("tbody tr").first
     assert "porteur@example.org" in row.inner_text()
+    assert "2 mars 2020 à 10 h 30" in " ".join(row.inner_text().split())  # 09:30 UTC, in Paris
+    assert "Date (heure de Paris)" in page.inner_text("thead")
+    screenshot(page, "courriels")
     row.locator("a").click()
     assert page.inner_text("h1") == "Accusé de réception de votre dossier FACT-2020-01-0007"
+    assert "Date : 2 mars 2020 à 10 h 30 (heure de Paris)" in " ".join(
+        page.inner_text("main").split()
+    )
+    screenshot(page, "courriel")
     assert "déposé le 2 mars 2020" in page.inner_text("pre")
     html = page.frame_locator("iframe").locator("strong")
     assert html.inner_text() == "déposé"

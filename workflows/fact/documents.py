@@ -7,7 +7,6 @@ malformed field in an `InvalidInputError`, so a service task fails with a readab
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -21,7 +20,8 @@ import weasyprint
 
 from engine import InvalidInputError
 from engine.dates import add_duration, parse_datetime
-from workflows.fact.config import AXES, PARIS, TRACKS
+from workflows.fact.config import AXES, TRACKS
+from workflows.french import amount_fr, date_fr, duration_fr, time_fr
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates" / "documents"
 
@@ -47,38 +47,18 @@ HOLDER_TYPES = {
     "national_relay": "Acteur relais national",
 }
 OUTCOMES = ("accepted", "partial")  # a refused dossier has no convention
-MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
 NBSP = "\u00a0"  # keeps "50 000 €" and "23 h 59" on one line
-_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
-_DURATION_UNITS = (("an", "ans"), ("mois", "mois"), ("semaine", "semaines"), ("jour", "jours"))
 
 
-# --- French formatting ---------------------------------------------------------------------
+# --- French formatting (Babel, Paris time: workflows.french) -------------------------------
 
 
-def format_date(moment: datetime | date) -> str:
-    """`5 juin 2020`, `1er juin 2020`; an instant is shown on its Paris calendar day."""
-    local = moment.astimezone(PARIS).date() if isinstance(moment, datetime) else moment
-    day = "1er" if local.day == 1 else str(local.day)
-    return f"{day} {MONTHS[local.month - 1]} {local.year}"
+def _glued(text: str) -> str:
+    return text.replace(" ", NBSP)
 
 
-def format_time(moment: datetime) -> str:
-    """`23 h 59 min 58 s`, in Paris time (the French administrative style)."""
-    local = moment.astimezone(PARIS)
-    parts = [str(local.hour), "h", f"{local.minute:02d}", "min", f"{local.second:02d}", "s"]
-    return NBSP.join(parts)
-
-
-def format_amount(value: Decimal) -> str:
-    """`50 000 €`; cents only when there are some (`1 234,50 €`)."""
-    cents = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    units, fraction = f"{cents:,.2f}".split(".")
-    text = units.replace(",", NBSP)
-    return f"{text},{fraction}{NBSP}€" if fraction != "00" else f"{text}{NBSP}€"
+def _on(moment: datetime | date) -> str:
+    return _glued(date_fr(moment))
 
 
 def format_siret(siret: str) -> str:
@@ -89,22 +69,8 @@ def format_siret(siret: str) -> str:
     return NBSP.join([digits[:3], digits[3:6], digits[6:9], digits[9:]])
 
 
-def format_duration(duration: str) -> str:
-    """`un mois`, `2 mois`, `15 jours` for the simple ISO 8601 durations of the configuration."""
-    match = _DURATION.match(duration.strip())
-    if match is None:
-        return duration
-    parts = []
-    for count, (one, many) in zip(match.groups(), _DURATION_UNITS, strict=True):
-        if count and int(count):
-            number = int(count)
-            article = "une" if one == "semaine" else "un"
-            parts.append(f"{article} {one}" if number == 1 else f"{number} {many}")
-    return " et ".join(parts) or duration
-
-
 def _when(moment: datetime) -> str:
-    return f"{format_date(moment)} à {format_time(moment)}"
+    return _glued(f"{date_fr(moment)} à {time_fr(moment, seconds=True)}")
 
 
 # --- reading process data ------------------------------------------------------------------
@@ -179,7 +145,7 @@ def _holder(data: Mapping[str, Any]) -> dict[str, Any]:
         "track": _label(data, "track", {t["id"]: t["label"] for t in TRACKS}),
         "title": _text(data, "title"),
         "axes": _axes(data),
-        "deposited_on": format_date(_moment(data, "deposited_at")),
+        "deposited_on": _on(_moment(data, "deposited_at")),
     }
 
 
@@ -188,7 +154,7 @@ def _cse(data: Mapping[str, Any]) -> dict[str, Any]:
     informed_on = data.get("cse_informed_on")
     if informed_on:
         try:  # the form gives a plain date: no time, hence no zone to convert
-            informed_on = format_date(date.fromisoformat(str(informed_on)[:10]))
+            informed_on = _on(date.fromisoformat(str(informed_on)[:10]))
         except ValueError as exc:
             message = "date invalide : cse_informed_on"
             raise InvalidInputError(message, field="cse_informed_on") from exc
@@ -211,24 +177,24 @@ def receipt_context(data: Mapping[str, Any]) -> dict[str, Any]:
     received = _moment(data, "deposited_at")
     commission = _moment(data, "commission_at")
     delay = _text(data, "response_delay")
-    # Checked here because SpiffWorkflow's duration parser raises a bare Exception.
-    if not _DURATION.match(delay) or delay == "P":
-        raise InvalidInputError(f"durée invalide : {delay!r}", field="response_delay")
-    response_by = parse_datetime(add_duration(commission, delay))
+    try:
+        response_by = parse_datetime(add_duration(commission, delay))
+    except ValueError as exc:
+        raise InvalidInputError(f"durée invalide : {delay!r}", field="response_delay") from exc
     deadline = data.get("deposit_deadline")
     return {
         **_holder(data),
         "received": _when(received),
         "deadline": _when(_moment(data, "deposit_deadline")) if deadline else None,
-        "commission_on": format_date(commission),
-        "response_delay": format_duration(delay),
-        "response_by": format_date(response_by),
+        "commission_on": _on(commission),
+        "response_delay": duration_fr(delay),
+        "response_by": _on(response_by),
         "contact": {
             key: _text(contact, key, prefix="contact.")
             for key in ("service", "address", "email", "phone")
         },
-        "amount_requested": format_amount(_amount(data, "amount_requested")),
-        "budget_total": format_amount(_amount(data, "budget_total"))
+        "amount_requested": amount_fr(_amount(data, "amount_requested")),
+        "budget_total": amount_fr(_amount(data, "budget_total"))
         if data.get("budget_total") not in (None, "")
         else None,
         "cse": _cse(data),
@@ -254,17 +220,17 @@ def convention_context(data: Mapping[str, Any]) -> dict[str, Any]:
             else (granted * percent / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         )
         paid += share
-        instalments.append({"percent": percent, "amount": format_amount(share), "when": when})
+        instalments.append({"percent": percent, "amount": amount_fr(share), "when": when})
     commission_at = data.get("commission_at")
     return {
         **_holder(data),
         "anact": ANACT,
         "partial": outcome == "partial",
-        "amount_granted": format_amount(granted),
-        "amount_requested": format_amount(_amount(data, "amount_requested"))
+        "amount_granted": amount_fr(granted),
+        "amount_requested": amount_fr(_amount(data, "amount_requested"))
         if outcome == "partial"
         else None,
-        "commission_on": format_date(_moment(data, "commission_at")) if commission_at else None,
+        "commission_on": _on(_moment(data, "commission_at")) if commission_at else None,
         "months": CONVENTION_MONTHS,
         "intermediate_months": INTERMEDIATE_REPORT_MONTHS,
         "instalments": instalments,

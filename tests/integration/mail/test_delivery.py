@@ -179,7 +179,7 @@ def test_delivery_every_milestone_of_a_funded_dossier_reaches_its_recipient(
         text = mail.get_body(("plain",)).get_content()
         assert "<p>" not in text and dossier in text, kind
     assert received["call_published"]["To"] == "infofact@anact.fr"
-    assert "40 000 €" in received["decision"].get_body(("plain",)).get_content()
+    assert "40\u202f000 €" in received["decision"].get_body(("plain",)).get_content()
     [convention] = [
         p for p in received["convention_ready"].iter_attachments()
         if p.get_content_type() == "application/pdf"

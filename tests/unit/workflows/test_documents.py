@@ -8,8 +8,6 @@ import re
 import shutil
 import subprocess
 import time
-from datetime import UTC, date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +19,6 @@ from workflows.fact.config import CONTACT
 from workflows.fact.documents import (
     TEMPLATES_DIR,
     check_url,
-    format_amount,
-    format_date,
-    format_duration,
-    format_time,
     render_convention,
     render_document,
     render_receipt,
@@ -208,16 +202,6 @@ def test_documents_fetch_only_local_template_files() -> None:
     ):
         with pytest.raises(ValueError, match="refusée"):
             check_url(url)
-
-
-def test_french_formats() -> None:
-    assert format_date(datetime(2020, 5, 31, 22, 30, tzinfo=UTC)) == "1er juin 2020"
-    assert format_date(date(2020, 3, 2)) == "2 mars 2020"
-    winter_night = datetime(2020, 1, 14, 22, 59, 59, tzinfo=UTC)
-    assert format_time(winter_night) == "23 h 59 min 59 s".replace(" ", "\xa0")
-    assert format_amount(Decimal(800_000)) == "800\xa0000\xa0€"
-    assert format_amount(Decimal("1234.5")) == "1\xa0234,50\xa0€"
-    assert format_duration("P1M") == "un mois" and format_duration("P15D") == "15 jours"
 
 
 def test_convention_page_one_as_png(convention_pdf: bytes, tmp_path: Path) -> None:
