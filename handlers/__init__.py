@@ -4,12 +4,14 @@ from engine import Dispatcher, Service
 
 from .budget import check_budget
 from .email import log_email, send_email
+from .reminders import plan_reminders
 
 # Services that need nothing from a kind of call; `document.render` is composed with the
 # call's renderer in `workflows.build_engine`.
 SERVICES: dict[str, Service] = {
     "email.send": send_email,
     "budget.check": check_budget,
+    "reminders.plan": plan_reminders,
 }
 
 # Outbox topics and what delivers them.

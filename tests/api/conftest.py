@@ -49,8 +49,8 @@ class Api:
     def post(self, path: str, user: str | None = None, **kwargs: Any):  # type: ignore[no-untyped-def]
         return self.call("POST", path, user, **kwargs)
 
-    def draft(self, user: str = "ana", track: str = "entreprise") -> str:
-        response = self.post("/api/calls/2020-01/dossiers", user, json={"track": track})
+    def draft(self, user: str = "ana", track: str = "entreprise", call: str = "2020-01") -> str:
+        response = self.post(f"/api/calls/{call}/dossiers", user, json={"track": track})
         assert response.status_code == 201, response.json
         return response.json["business_key"]
 
@@ -68,6 +68,14 @@ class Api:
 
     def complete(self, task_id: str, data: dict[str, Any], user: str = "staff"):  # type: ignore[no-untyped-def]
         return self.post(f"/api/tasks/{task_id}/completion", user, json={"data": data})
+
+
+@pytest.fixture
+def clock_back(api: Api) -> Iterator[Api]:
+    """For a test that moves the clock of the module's app: it is put back afterwards."""
+    before = api.clock.now()
+    yield api
+    api.clock.set(before)
 
 
 @pytest.fixture(scope="module")

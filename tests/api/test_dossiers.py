@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from .conftest import Api
 
 
@@ -64,7 +66,7 @@ def test_dossiers_draft_saved_then_deposited_with_a_receipt(api: Api) -> None:
     variables = deposited.json["variables"]
     assert variables["deposited_at"].startswith("2020-02-20") and variables["dossier_id"] == dossier
     again = api.deposit(dossier)
-    assert again.status_code == 404  # no deposit task any more
+    assert again.status_code == 409 and "déjà déposé" in again.json["detail"]
     documents = api.get(f"/api/dossiers/{dossier}/documents", "ana").json
     assert [d["name"] for d in documents] == [f"receipt-{dossier}.pdf"]
     pdf = api.get(f"/api/dossiers/{dossier}/documents/receipt-{dossier}.pdf", "ana")
@@ -83,3 +85,35 @@ def test_dossiers_withdrawal(api: Api) -> None:
     assert short.status_code == 422 and "reason" in short.json["errors"]
     done = api.post(f"/api/dossiers/{dossier}/withdrawal", "bruno", json={"reason": "reporté"})
     assert done.status_code == 200 and done.json["variables"]["outcome"] == "withdrawn"
+
+
+def test_dossiers_deposit_in_the_last_microsecond_is_on_time_and_not_after(
+    clock_back: Api,
+) -> None:
+    api = clock_back
+    config = {
+        "reference": "LAST",
+        "publication_at": api.clock.now().isoformat(),
+        "deposit_deadline": "2020-03-01T23:59:59",  # Paris time
+        "commission_at": "2020-03-20T09:30:00",
+    }
+    assert api.post("/api/calls", "staff", json={"config": config}).status_code == 201
+    api.engine.timers.fire_due()  # published
+    closing = datetime(2020, 3, 1, 23, 0, tzinfo=UTC)  # 2 March 00:00:00, Paris winter time
+    on_time, late = api.draft("ana", call="LAST"), api.draft("ana", call="LAST")
+    api.clock.set(closing - timedelta(microseconds=1))
+    deposited = api.deposit(on_time)
+    assert deposited.status_code == 200, deposited.json
+    assert deposited.json["variables"]["deposited_at"] == "2020-03-01T22:59:59.999999+00:00"
+    api.clock.set(closing)
+    refused = api.deposit(late)
+    assert refused.status_code == 409
+    assert refused.headers["Content-Type"] == "application/problem+json"
+    assert " ".join(refused.json["detail"].split()) == (
+        "la date limite de dépôt est passée (1er mars 2020 à 23 h 59 min 59 s, heure de Paris) "
+        ": le dossier n'a pas été déposé"
+    )
+    assert "deposited_at" not in api.get(f"/api/dossiers/{late}", "ana").json["variables"]
+    api.engine.timers.fire_due()  # the worker closes the draft: the answer stays the same
+    again = api.deposit(late)
+    assert again.status_code == 409 and again.json["detail"] == refused.json["detail"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 from tests import samples
 
@@ -155,3 +156,54 @@ def test_calls_configuration_change(api: Api) -> None:
     refused = api.call("PATCH", "/api/calls/2020-01", "ana", json={"config": {"title": "x"}})
     assert refused.status_code == 403
     api.call("PATCH", "/api/calls/2020-01", "staff", json={"config": {"envelope": 800000}})
+
+
+def test_calls_refuse_a_date_without_time_and_dates_already_past_in_french(
+    clock_back: Api,
+) -> None:
+    api = clock_back
+    date_only = api.post(
+        "/api/calls", "staff",
+        json={"config": {"reference": "2020-03", "deposit_deadline": "2020-04-14"}},
+    )  # fmt: skip
+    assert date_only.status_code == 422
+    assert date_only.json["errors"]["deposit_deadline"] == [
+        "une heure est attendue avec la date : par exemple 2020-04-14T23:59:59 (heure de Paris)"
+    ]
+    year_one = api.post(
+        "/api/calls", "staff",
+        json={"config": {"reference": "2020-03", "publication_at": "0001-01-01T00:00:00"}},
+    )  # fmt: skip
+    assert year_one.status_code == 422
+    assert "date hors des années" in year_one.json["errors"]["publication_at"][0]
+    api.clock.set(datetime(2020, 6, 1, tzinfo=UTC))  # every seed date is past now
+    past = api.post("/api/calls", "staff", json={"config": {"reference": "2020-04"}})
+    assert past.status_code == 422 and "déjà passée" in past.json["errors"]["deposit_deadline"][0]
+    assert api.get("/api/calls/2020-04", "staff").status_code == 404  # nothing opened
+    confirmed = api.post(
+        "/api/calls", "staff",
+        json={"config": {"reference": "2020-04", "confirm_past_dates": True}},
+    )  # fmt: skip
+    assert confirmed.status_code == 201
+    api.engine.runtime.cancel(confirmed.json["id"], actor="staff")  # the module's app goes on
+
+
+def test_calls_commission_moved_over_the_api(api: Api) -> None:
+    config = {"reference": "MOVE", "publication_at": api.clock.now().isoformat()}
+    assert api.post("/api/calls", "staff", json={"config": config}).status_code == 201
+    api.engine.timers.fire_due()  # published
+    dossier = api.draft("ana", call="MOVE")
+    assert api.deposit(dossier).status_code == 200
+    moved = api.post(
+        "/api/calls/MOVE/commission", "staff", json={"commission_at": "2020-05-12T14:00:00"}
+    )
+    assert moved.status_code == 200 and len(moved.json["informed_instances"]) == 2
+    call = api.get("/api/calls/MOVE", "staff").json
+    assert call["variables"]["commission_at"] == "2020-05-12T12:00:00+00:00"  # 14:00 Paris
+    before = api.post(
+        "/api/calls/MOVE/commission", "staff", json={"commission_at": "2020-04-01T09:00:00"}
+    )
+    assert before.status_code == 422 and "commission_at" in before.json["errors"]
+    assert api.post(
+        "/api/calls/MOVE/commission", "ana", json={"commission_at": "2020-05-20T09:00:00"}
+    ).status_code == 403  # fmt: skip

@@ -1,4 +1,4 @@
-"""Calls for projects: list, read, open a new one (seed defaults), extend the deadline."""
+"""Calls for projects: list, read, open a new one (seed defaults), move their dates."""
 
 from __future__ import annotations
 
@@ -24,11 +24,15 @@ class DeadlineSchema(ma.Schema):
     commission_at = AwareDateTime()
 
 
+class CommissionSchema(ma.Schema):
+    commission_at = AwareDateTime(required=True)
+
+
 class ConfigChangeSchema(ma.Schema):
     config = ma.fields.Dict(keys=ma.fields.String(), required=True)
 
 
-class ExtensionSchema(ma.Schema):
+class RescheduleSchema(ma.Schema):
     informed_instances = ma.fields.List(ma.fields.String())
 
 
@@ -48,7 +52,10 @@ class Calls(MethodView):
     @blp.alt_response(422, schema=ProblemSchema)
     @requires(*MANAGERS)
     def post(self, body):
-        """Open a call: its configuration, the seed's values by default (dates in Paris time)."""
+        """Open a call: its configuration, the seed's values by default (dates in Paris time).
+
+        A call whose deposit deadline has already passed is refused unless the configuration
+        says `confirm_past_dates: true`."""
         return calls.open_call(current_engine(), body["config"], actor=current_account().username)
 
 
@@ -76,17 +83,35 @@ class CallByReference(MethodView):
 @blp.route("/<reference>/deadline")
 class CallDeadline(MethodView):
     @blp.arguments(DeadlineSchema())
-    @blp.response(200, ExtensionSchema)
+    @blp.response(200, RescheduleSchema)
     @blp.alt_response(409, schema=ProblemSchema)
     @blp.alt_response(422, schema=ProblemSchema)
     @requires(*MANAGERS)
     def post(self, body, reference):
-        """Extend the deposit deadline (and move the commission) before the deadline passes."""
-        told = calls.extend_deadline(
-            current_engine(),
-            reference,
-            body["deposit_deadline"],
-            commission_at=body.get("commission_at"),
-            actor=current_account().username,
-        )
-        return {"informed_instances": told}
+        """Extend the deposit deadline (and move the commission) before the deadline passes:
+        reminders are planned again for the new deadline, drafts are told."""
+        return _reschedule(reference, body)
+
+
+@blp.route("/<reference>/commission")
+class CallCommission(MethodView):
+    @blp.arguments(CommissionSchema())
+    @blp.response(200, RescheduleSchema)
+    @blp.alt_response(409, schema=ProblemSchema)
+    @blp.alt_response(422, schema=ProblemSchema)
+    @requires(*MANAGERS)
+    def post(self, body, reference):
+        """Move the commission session before it sits: deposited dossiers are told, and the
+        response deadline follows."""
+        return _reschedule(reference, body)
+
+
+def _reschedule(reference: str, body: dict) -> dict:
+    told = calls.reschedule(
+        current_engine(),
+        reference,
+        deposit_deadline=body.get("deposit_deadline"),
+        commission_at=body.get("commission_at"),
+        actor=current_account().username,
+    )
+    return {"informed_instances": told}

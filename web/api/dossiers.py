@@ -11,7 +11,6 @@ from engine.models import Instance
 from workflows.fact import dossiers
 from workflows.fact.access import has_role, may_read_dossier
 from workflows.fact.calls import DOSSIER_PROCESS
-from workflows.fact.forms import complete_task
 from workflows.fact.roles import APPLICANT, COMMISSION, READERS
 
 from ..auth import current_account, requires
@@ -122,13 +121,12 @@ class DossierDeposit(MethodView):
     @blp.alt_response(422, schema=ProblemSchema)
     @requires(APPLICANT)
     def post(self, body, dossier_id):
-        """Deposit: the form is validated, the deadline checked, the receipt issued."""
+        """Deposit: the deadline, the holder and the form are checked and the receipt issued in
+        one transaction; a deposit before the end of the deadline's second is on time."""
         _own(dossier_id)
-        engine = current_engine()
-        dossiers.check_deposits_open(engine, dossier_id)
-        task = dossiers.open_task(engine, dossier_id, "deposit")
-        complete_task(engine, task.id, body["data"], actor=current_account().username)
-        return dossiers.get_dossier(engine, dossier_id)
+        return dossiers.deposit(
+            current_engine(), dossier_id, body["data"], actor=current_account().username
+        )
 
 
 @blp.route("/dossiers/<dossier_id>/withdrawal")

@@ -125,5 +125,5 @@ class TaskCompletion(MethodView):
             task_id,
             body["data"],
             actor=current_account().username,
-            allowed=_check_actionable,
+            allowed=lambda task, _instance: _check_actionable(task),
         )

@@ -1,4 +1,4 @@
-"""A FACT call as a running `fact_call` instance: deploy the diagrams, open, extend."""
+"""A FACT call as a running `fact_call` instance: deploy the diagrams, open, reschedule."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from typing import Any
 from marshmallow import ValidationError
 
 from engine import ConflictError, Engine, InvalidInputError
+from engine.dates import end_of_second
 from engine.models import Instance, ProcessVersion
 
 from .. import PROJECT_ROOT
-from .config import PARIS, load_config, process_variables
+from ..french import datetime_fr
+from .config import FIRST_YEAR, LAST_YEAR, PARIS, load_config, past_dates, process_variables
 
 BPMN_DIR = PROJECT_ROOT / "bpmn" / "fact"
 CALL_PROCESS = "fact_call"
@@ -46,6 +48,9 @@ def open_call(engine: Engine, raw_config: dict[str, Any] | None, *, actor: str) 
         config = load_config(raw_config)
     except ValidationError as exc:
         raise _invalid(exc) from exc
+    refusal = past_dates(config, engine.clock.now())
+    if refusal:
+        raise InvalidInputError(refusal, field="deposit_deadline")
     return engine.runtime.start(
         CALL_PROCESS,
         business_key=config["reference"],
@@ -60,20 +65,24 @@ EDITABLE = ("title", "envelope", "contact", "staff_email", "axes", "criteria")
 def update_config(
     engine: Engine, reference: str, changes: dict[str, Any], *, actor: str
 ) -> Instance:
-    """Change a running call's configuration. Dates move only through `extend_deadline`, and
-    the reference never changes; dossiers created afterwards take the new values."""
+    """Change a running call's configuration. Dates move only through `reschedule`, and the
+    reference never changes; dossiers created afterwards take the new values."""
     call = get_call(engine, reference)
     refused = sorted(set(changes) - set(EDITABLE))
     if refused:
         raise InvalidInputError(
-            f"{refused[0]} ne se modifie pas ainsi (les dates : prolongation de la date limite)",
+            f"{refused[0]} ne se modifie pas ainsi (les dates : report de la date limite ou "
+            "de la commission)",
             field=refused[0],
         )
     variables = call.variables
     merged = {
         "reference": variables["call_id"],
         "response_delay": variables["response_delay"],
+        "reminder_days": variables["reminder_days"],
+        "reminder_time": variables["reminder_time"],
         "tracks": variables["tracks"],
+        "confirm_past_dates": True,  # a running call's dates are not being chosen here
         **{k: variables[k] for k in ("publication_at", "deposit_deadline", "commission_at")},
         **{k: variables[k] for k in EDITABLE},
         **changes,
@@ -89,49 +98,86 @@ def get_call(engine: Engine, reference: str) -> Instance:
     return engine.runtime.query().process(CALL_PROCESS).business_key(reference).one()
 
 
-def extend_deadline(
+def reschedule(
     engine: Engine,
     reference: str,
-    deposit_deadline: datetime,
     *,
+    deposit_deadline: datetime | None = None,
     commission_at: datetime | None = None,
     actor: str,
 ) -> list[str]:
-    """Move the deposit deadline (and the commission) later, before the deadline passes.
-
-    The call and every open draft receive the new dates in one transaction: their deadline and
-    reminder timers are rescheduled and draft holders are told. Returns the instances told.
-    """
+    """Move the deposit deadline later (while deposits are open) and/or the commission (before
+    it sits). The call and every dossier still concerned receive the new dates in one
+    transaction: timers follow them, reminders are planned again for the new deadline, drafts
+    are told of a new deadline and deposited dossiers of a new commission date. Returns the
+    instances told."""
     call = get_call(engine, reference)
     variables = call.variables
     current = datetime.fromisoformat(variables["deposit_deadline"])
-    commission = commission_at or datetime.fromisoformat(variables["commission_at"])
-    for name, value in (("deposit_deadline", deposit_deadline), ("commission_at", commission)):
-        if value.tzinfo is None:
-            raise InvalidInputError(f"{name} needs a UTC offset or zone", field=name)
-    if engine.clock.now() >= current:
-        raise ConflictError("la date limite de dépôt est déjà passée")
-    if deposit_deadline <= current:
+    current_commission = datetime.fromisoformat(variables["commission_at"])
+    deadline = _aware(deposit_deadline, "deposit_deadline") or current
+    commission = _aware(commission_at, "commission_at") or current_commission
+    now = engine.clock.now()
+    if deadline != current:
+        if now >= datetime.fromisoformat(end_of_second(current)):
+            raise ConflictError("la date limite de dépôt est déjà passée : elle ne se reporte plus")
+        if deadline < current:
+            raise InvalidInputError(
+                "un report doit repousser la date limite "
+                f"(actuelle : {datetime_fr(current, seconds=True)}, heure de Paris)",
+                field="deposit_deadline",
+            )
+    if commission != current_commission:
+        if now >= current_commission:
+            raise ConflictError("la commission s'est déjà réunie : sa date ne change plus")
+        if commission <= now:
+            raise InvalidInputError(
+                "la commission ne peut pas se réunir dans le passé", field="commission_at"
+            )
+    if commission <= deadline:
         raise InvalidInputError(
-            "une prolongation doit repousser la date limite "
-            f"(actuelle : {current.astimezone(PARIS):%d/%m/%Y %H:%M:%S})",
-            field="deposit_deadline",
+            "la commission doit se réunir après la date limite de dépôt "
+            f"({datetime_fr(deadline, seconds=True)}, heure de Paris)",
+            field="commission_at",
         )
-    if commission <= deposit_deadline:
-        raise InvalidInputError(
-            "la commission doit se réunir après la nouvelle date limite", field="commission_at"
-        )
+    if (deadline, commission) == (current, current_commission):
+        raise InvalidInputError("aucune date ne change", field="deposit_deadline")
     new = {
-        "deposit_deadline": deposit_deadline.astimezone(UTC).isoformat(),
+        "deposit_deadline": deadline.astimezone(UTC).isoformat(),
         "commission_at": commission.astimezone(UTC).isoformat(),
     }
-    return engine.messages.correlate(
-        "deadline_extended",
-        correlation={"call_id": reference},
-        payload={"call_id": reference, "previous_deadline": variables["deposit_deadline"], **new},
-        variables=new,
-        actor=actor,
-    )
+    if now < datetime.fromisoformat(variables["publication_at"]):
+        # Not published yet: no dossier exists, the call's own timers follow its variables.
+        engine.runtime.set_variables(call.id, new, actor=actor)
+        return [call.id]
+    payload = {
+        "call_id": reference,
+        "previous_deadline": variables["deposit_deadline"],
+        "previous_commission_at": variables["commission_at"],
+        **new,
+    }
+    try:
+        return engine.messages.correlate(
+            "call_rescheduled",
+            correlation={"call_id": reference},
+            payload=payload,
+            variables=new,
+            actor=actor,
+        )
+    except ConflictError:
+        if engine.clock.now() >= datetime.fromisoformat(end_of_second(current)):
+            raise ConflictError("la date limite de dépôt vient de passer") from None
+        raise
+
+
+def _aware(moment: datetime | None, field: str) -> datetime | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        raise InvalidInputError("date et heure avec fuseau attendues", field=field)
+    if not FIRST_YEAR <= moment.astimezone(PARIS).year <= LAST_YEAR:
+        raise InvalidInputError(f"date hors des années {FIRST_YEAR} à {LAST_YEAR}", field=field)
+    return moment
 
 
 def _invalid(exc: ValidationError) -> InvalidInputError:

@@ -1,14 +1,15 @@
 """The FACT call configuration: a marshmallow schema whose defaults are the 2020-01 seed.
 
 Dates are entered in Paris local time and stored as aware UTC instants, so "14 April 2020
-23:59:59" means the Paris evening whatever the server's zone or the season.
+23:59:59" means the Paris evening whatever the server's zone or the season. Every message is
+French: staff read them in the API's problems and, soon, beside the fields of a page.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from marshmallow import (
     EXCLUDE,
@@ -20,7 +21,7 @@ from marshmallow import (
     validates_schema,
 )
 
-PARIS = ZoneInfo("Europe/Paris")
+from ..french import PARIS, datetime_fr
 
 
 def paris(day: date, at: time) -> datetime:
@@ -69,39 +70,107 @@ CONTACT = {
 }
 
 
-class TrackSchema(Schema):
+# The validator of an Email field takes its message when the field is built.
+EMAIL_INVALID = "adresse électronique invalide"
+# marshmallow's messages, in French, by key (a field's own messages keep precedence).
+FRENCH_MESSAGES = {
+    "required": "champ obligatoire",
+    "null": "valeur obligatoire",
+    "invalid": "valeur invalide",
+    "type": "type de valeur invalide",
+    "too_large": "nombre trop grand",
+}
+FRENCH_BY_FIELD = {
+    fields.Integer: {"invalid": "nombre entier attendu"},
+    fields.String: {"invalid": "texte attendu"},
+    fields.Email: {"invalid": EMAIL_INVALID},
+    fields.List: {"invalid": "liste attendue"},
+    fields.Nested: {"type": "objet attendu"},
+    fields.Boolean: {"invalid": "oui ou non attendu (true ou false)"},
+}
+# A date beyond these is a typo (year 1 or 9999), and no mail or document could print it.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class FrenchSchema(Schema):
+    """A schema whose every field reports its errors in French."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        messages = dict(FRENCH_MESSAGES)
+        ours = set()  # keys our own field classes already say in French
+        for kind in type(field_obj).__mro__[::-1]:
+            messages.update(FRENCH_BY_FIELD.get(kind, {}))
+            if not kind.__module__.startswith("marshmallow"):
+                ours.update(getattr(kind, "default_error_messages", {}))
+        for key in set(field_obj.error_messages) & set(messages) - ours:
+            field_obj.error_messages[key] = messages[key]
+
+
+class TrackSchema(FrenchSchema):
     id = fields.String(required=True, validate=validate.OneOf([t["id"] for t in TRACKS]))
     label = fields.String(required=True)
     holder_types = fields.List(fields.String(), required=True)
 
 
-class LabelledSchema(Schema):
+class LabelledSchema(FrenchSchema):
     id = fields.Raw(required=True)
     label = fields.String(required=True, validate=validate.Length(min=1))
 
 
-class ContactSchema(Schema):
+class ContactSchema(FrenchSchema):
     service = fields.String(required=True)
     address = fields.String(required=True)
-    email = fields.Email(required=True)
+    email = fields.Email(required=True, error_messages={"invalid": EMAIL_INVALID})
     phone = fields.String(required=True)
 
 
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 class AwareDateTime(fields.AwareDateTime):
-    """An aware datetime; a naive one is read as Paris time."""
+    """An aware datetime between 2000 and 2100; a naive one is read as Paris time."""
+
+    default_error_messages = {
+        "invalid": "date et heure attendues, par exemple 2020-04-14T23:59:59 (heure de Paris)",
+        "invalid_awareness": "date et heure attendues",
+        "format": "date et heure attendues",
+    }
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(default_timezone=PARIS, **kwargs)
 
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> datetime:
+        if isinstance(value, str) and _DATE_ONLY.match(value.strip()):
+            raise ValidationError(
+                f"une heure est attendue avec la date : par exemple {value.strip()}T23:59:59 "
+                "(heure de Paris)"
+            )
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if not FIRST_YEAR <= moment.astimezone(PARIS).year <= LAST_YEAR:
+            raise ValidationError(f"date hors des années {FIRST_YEAR} à {LAST_YEAR}")
+        return moment
 
-class CallConfigSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
 
+def _reminder_days(days: list[int]) -> None:
+    if len(set(days)) != len(days):
+        raise ValidationError("un même jour de rappel est donné deux fois")
+
+
+class CallConfigSchema(FrenchSchema):
     reference = fields.String(
-        load_default="2020-01", validate=validate.Regexp(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,40}$")
+        load_default="2020-01",
+        validate=validate.Regexp(
+            r"^[0-9A-Za-z][0-9A-Za-z._-]{0,40}\Z",
+            error="référence invalide : lettres, chiffres, « . », « _ » ou « - » (41 au plus)",
+        ),
     )
-    title = fields.String(load_default="Transformation Numérique Concertée")
+    title = fields.String(
+        load_default="Transformation Numérique Concertée",
+        validate=validate.Length(min=1, max=300, error="titre de 1 à 300 caractères"),
+    )
     publication_at = AwareDateTime(load_default=lambda: paris(date(2020, 2, 19), time(9, 0)))
     deposit_deadline = AwareDateTime(
         load_default=lambda: paris(date(2020, 4, 14), time(23, 59, 59))
@@ -109,27 +178,57 @@ class CallConfigSchema(Schema):
     # The seed prints "5 mai 2019", a typo: the commission sits after the deadline, in 2020.
     commission_at = AwareDateTime(load_default=lambda: paris(date(2020, 5, 5), time(9, 30)))
     response_delay = fields.String(
-        load_default="P1M", validate=validate.Regexp(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?$")
+        load_default="P1M",
+        validate=validate.Regexp(
+            r"^P(?!$)(\d{1,3}Y)?(\d{1,3}M)?(\d{1,3}W)?(\d{1,3}D)?\Z",
+            error="durée ISO 8601 attendue, par exemple P1M (un mois) ou P15D (quinze jours)",
+        ),
     )
-    envelope = fields.Integer(load_default=800_000, validate=validate.Range(min=1))
+    # Reminders to drafts: N days before the deadline's day, at this Paris time.
+    reminder_days = fields.List(
+        fields.Integer(validate=validate.Range(min=1, max=90, error="de 1 à 90 jours")),
+        load_default=lambda: [7, 2],
+        validate=[
+            validate.Length(max=10, error="dix rappels au plus"),
+            _reminder_days,
+        ],
+    )
+    reminder_time = fields.String(
+        load_default="09:00",
+        validate=validate.Regexp(
+            r"^([01]\d|2[0-3]):[0-5]\d\Z", error="heure attendue au format HH:MM (heure de Paris)"
+        ),
+    )
+    envelope = fields.Integer(
+        load_default=800_000,
+        strict=True,
+        validate=validate.Range(min=1, max=10**9, error="de 1 € à 1 milliard d'euros"),
+    )
     tracks = fields.List(fields.Nested(TrackSchema), load_default=lambda: list(TRACKS))
     axes = fields.List(fields.Nested(LabelledSchema), load_default=lambda: list(AXES))
     criteria = fields.List(fields.Nested(LabelledSchema), load_default=lambda: list(CRITERIA))
     contact = fields.Nested(ContactSchema, load_default=lambda: dict(CONTACT))
-    staff_email = fields.Email(load_default="infofact@anact.fr")
+    staff_email = fields.Email(
+        load_default="infofact@anact.fr", error_messages={"invalid": EMAIL_INVALID}
+    )
+    # Opening a call whose deadline has passed publishes and closes it at once: only on purpose.
+    confirm_past_dates = fields.Boolean(load_default=False)
 
     @validates_schema
     def _dates_in_order(self, data: dict[str, Any], **_: Any) -> None:
+        if not all(k in data for k in ("publication_at", "deposit_deadline", "commission_at")):
+            return  # a date is already refused on its own
         published, deadline = data["publication_at"], data["deposit_deadline"]
         commission = data["commission_at"]
         if deadline <= published:
             raise ValidationError(
-                "la date limite de dépôt doit suivre la publication", "deposit_deadline"
+                f"la date limite de dépôt doit suivre la publication ({datetime_fr(published)})",
+                "deposit_deadline",
             )
         if commission <= deadline:
             raise ValidationError(
                 "la commission doit se réunir après la date limite de dépôt "
-                f"({deadline.astimezone(PARIS):%d/%m/%Y %H:%M})",
+                f"({datetime_fr(deadline, seconds=True)}, heure de Paris)",
                 "commission_at",
             )
 
@@ -145,6 +244,17 @@ def load_config(raw: dict[str, Any] | None = None) -> dict[str, Any]:
     return CallConfigSchema().load(raw or {})
 
 
+def past_dates(config: dict[str, Any], now: datetime) -> str | None:
+    """Why a call cannot be opened at `now` without confirmation (None if it can)."""
+    if config["deposit_deadline"] > now or config.get("confirm_past_dates"):
+        return None
+    return (
+        f"la date limite de dépôt ({datetime_fr(config['deposit_deadline'], seconds=True)}, "
+        "heure de Paris) est déjà passée : l'appel serait publié et clos aussitôt "
+        "(confirm_past_dates: true pour l'ouvrir quand même)"
+    )
+
+
 def process_variables(config: dict[str, Any]) -> dict[str, Any]:
     """The call's configuration as process data: ISO strings, criteria ids, plain values."""
     return {
@@ -154,6 +264,8 @@ def process_variables(config: dict[str, Any]) -> dict[str, Any]:
         "deposit_deadline": config["deposit_deadline"].isoformat(),
         "commission_at": config["commission_at"].isoformat(),
         "response_delay": config["response_delay"],
+        "reminder_days": config["reminder_days"],
+        "reminder_time": config["reminder_time"],
         "envelope": config["envelope"],
         "tracks": config["tracks"],
         "axes": config["axes"],

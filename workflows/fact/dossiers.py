@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 from engine import ConflictError, Engine, InvalidInputError, NotFoundError
 from engine.models import Instance, UserTask
 
+from ..french import datetime_fr
 from .calls import DOSSIER_PROCESS, get_call
+from .deadlines import closing_time, too_late
+from .forms import complete_task
 
 NUMBER_ATTEMPTS = 5
 
@@ -28,7 +31,7 @@ def create_draft(
     now = engine.clock.now()
     if now < datetime.fromisoformat(call["publication_at"]):
         raise ConflictError("l'appel à projets n'est pas encore publié")
-    if now > datetime.fromisoformat(call["deposit_deadline"]):
+    if now >= closing_time(call["deposit_deadline"]):
         raise ConflictError("les dépôts sont clos pour cet appel à projets")
     if track not in {t["id"] for t in call["tracks"]}:
         raise InvalidInputError(f"volet inconnu : {track!r}", field="track")
@@ -74,20 +77,46 @@ def open_task(engine: Engine, dossier_id: str, form_key: str) -> UserTask:
     return tasks[0]
 
 
-def deposit(engine: Engine, dossier_id: str, data: Mapping[str, Any], *, actor: str) -> Instance:
-    """Deposit the draft: refused once the deadline has passed, even before a worker runs."""
-    check_deposits_open(engine, dossier_id)
-    task = open_task(engine, dossier_id, "deposit")
-    engine.tasks.complete(task.id, data, actor=actor)
+def deposit(
+    engine: Engine,
+    dossier_id: str,
+    data: Mapping[str, Any],
+    *,
+    actor: str,
+    allowed: Callable[[UserTask, Instance], None] | None = None,
+) -> Instance:
+    """Deposit the draft: either the dossier ends deposited with its receipt, or it is refused
+    with a French message and nothing changes.
+
+    The deadline, who may deposit and the form are checked in the depositing command, at the
+    instant that command sees (the receipt's time): a deposit before the end of the deadline's
+    second is on time, one at or after it is late, whether a worker has closed the draft yet or
+    not (`forms.complete_task` checks the deadline of every deposit task).
+    """
+    try:
+        task = open_task(engine, dossier_id, "deposit")
+        complete_task(engine, task.id, dict(data), actor=actor, allowed=allowed)
+    except (NotFoundError, ConflictError) as exc:
+        raise _refusal(engine, dossier_id, exc) from exc
     return get_dossier(engine, dossier_id)
 
 
-def check_deposits_open(engine: Engine, dossier_id: str) -> None:
-    """Refuse a deposit once the dossier's deadline has passed, even before a worker runs."""
-    dossier = get_dossier(engine, dossier_id)
-    deadline = datetime.fromisoformat(dossier.variables["deposit_deadline"])
-    if engine.clock.now() > deadline:
-        raise ConflictError("la date limite de dépôt est passée : le dossier n'est plus modifiable")
+def _refusal(engine: Engine, dossier_id: str, exc: Exception) -> Exception:
+    """What a refused deposit means for the applicant, from the dossier as it stands."""
+    dossier = get_dossier(engine, dossier_id)  # NotFoundError for an unknown dossier
+    variables = dossier.variables
+    if variables.get("deposited_at"):
+        when = datetime_fr(variables["deposited_at"], seconds=True)
+        return ConflictError(f"ce dossier est déjà déposé (le {when}, heure de Paris)")
+    if variables.get("outcome") == "expired" or engine.clock.now() >= closing_time(
+        variables["deposit_deadline"]
+    ):
+        return too_late(variables["deposit_deadline"])
+    if variables.get("outcome") == "withdrawn":
+        return ConflictError("ce dossier a été retiré : il ne peut plus être déposé")
+    if isinstance(exc, ConflictError) and "concurrent" in str(exc):
+        return ConflictError("le dossier a changé pendant le dépôt : merci de réessayer")
+    return exc
 
 
 def withdraw(engine: Engine, dossier_id: str, *, reason: str, actor: str) -> Instance:

@@ -11,6 +11,8 @@ from engine import Engine
 from engine.forms import check
 from engine.models import Instance, UserTask
 
+from .deadlines import check_on_time
+
 
 def form_file(task: UserTask, variables: dict[str, Any]) -> str | None:
     """The form file of a task: the deposit form differs per track."""
@@ -36,14 +38,17 @@ def complete_task(
     data: dict[str, Any],
     *,
     actor: str,
-    allowed: Callable[[UserTask], None] | None = None,
+    allowed: Callable[[UserTask, Instance], None] | None = None,
 ) -> UserTask:
-    """Complete a task once `allowed` (who may act) passes and the data fits the task's form
-    (422 with the fields at fault); both are checked in the completing transaction."""
+    """Complete a task once `allowed` (who may act) passes, a deposit is on time and the data
+    fits the task's form (422 with the fields at fault); all are checked in the completing
+    transaction, at the instant it sees."""
 
     def guard(task: UserTask, instance: Instance) -> None:
         if allowed is not None:
-            allowed(task)
+            allowed(task, instance)
+        if task.form_key == "deposit":
+            check_on_time(instance.variables, engine.clock.now())
         form = task_form(engine, task, instance)
         if form is not None:  # a task without a form takes any data
             check(form, data)

@@ -15,11 +15,15 @@ Data read per kind, besides `call_id` and `contact` (every kind):
 - call_published, call_closed (call data): title, deposit_deadline, commission_at,
   response_delay; call_published also envelope, tracks, axes.
 - draft_created, draft_expired: dossier_id, call_title, track, deposit_deadline.
-- deposit_reminder: the same and `reminder.days` (7 or 2).
-- deadline_extended: dossier_id, call_title, `extension` {previous_deadline, deposit_deadline,
+- deposit_reminder: dossier_id, call_title and `reminder` {days, last, deposit_deadline,
+  sent_at}: the deadline the reminder is for and the moment it was sent, from which the mail
+  states the time actually left.
+- deadline_extended: dossier_id, call_title, `reschedule` {previous_deadline, deposit_deadline,
   commission_at}; the invitation keeps its UID and takes a higher SEQUENCE.
+- commission_moved: dossier_id, title, call_title, response_delay, `reschedule`
+  {previous_commission_at, commission_at}.
 - receipt: dossier_id, call_title, title, holder_name, track, amount_requested, deposited_at,
-  commission_at, response_delay.
+  commission_at, response_delay (its words follow the configuration: "d'un mois", "de 2 mois").
 - eligibility_result: dossier_id, title, eligible, eligibility_reason, commission_at.
 - withdrawn: dossier_id, `withdrawal` {reason}; title when the dossier was deposited.
 - response_overdue (staff): dossier_id, title, holder_name, commission_at, response_delay,
@@ -38,7 +42,7 @@ import re
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -55,9 +59,21 @@ from icalendar import (
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, UndefinedError, select_autoescape
 
 from engine import InvalidInputError
-from engine.dates import add_duration, parse_datetime
+from engine.dates import add_duration, end_of_second, parse_datetime
 
-from .config import AXES, PARIS, TRACKS
+from ..french import (
+    PARIS,
+    amount_fr,
+    date_fr,
+    datetime_fr,
+    day_fr,
+    days_fr,
+    duration_fr,
+    of_duration_fr,
+    time_fr,
+    time_left_fr,
+)
+from .config import AXES, TRACKS
 
 TEMPLATES_DIR = Path(__file__).parent / "templates" / "mails"
 
@@ -68,6 +84,7 @@ KINDS: frozenset[str] = frozenset(
         "draft_created",
         "deposit_reminder",
         "deadline_extended",
+        "commission_moved",
         "receipt",
         "eligibility_result",
         "withdrawn",
@@ -84,11 +101,6 @@ KINDS: frozenset[str] = frozenset(
 INVITATION_KINDS = frozenset({"draft_created", "deadline_extended"})
 
 ICS_MIMETYPE = "text/calendar; method=REQUEST"
-MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-)  # fmt: skip
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 NBSP = "\u00a0"  # keeps "50 000 €" and "14 avril 2020" on one line; plain spaces in the output
 WRAP = 76
 _SEQUENCE_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
@@ -114,65 +126,12 @@ class Mail:
     attachments: tuple[Attachment, ...]
 
 
-# --- French formatting ------------------------------------------------------------------------
+# --- French formatting (Babel, Paris time: workflows.french) ---------------------------------
 
 
-def _moment(value: Any) -> datetime | date:
-    """A Paris datetime from an aware datetime or ISO string; a date stays a date."""
-    if isinstance(value, datetime):
-        return parse_datetime(value).astimezone(PARIS)
-    if isinstance(value, date):
-        return value
-    text = str(value)  # fails loudly on an undefined template variable
-    if len(text) == 10:
-        return date.fromisoformat(text)
-    return parse_datetime(text).astimezone(PARIS)
-
-
-def date_fr(value: Any) -> str:
-    """`5 mai 2020`, `1er juin 2020` (Paris date for an instant)."""
-    day = _moment(value)
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{number} {MONTHS[day.month - 1]} {day.year}"
-
-
-def day_fr(value: Any) -> str:
-    """`mardi 14 avril 2020`."""
-    return f"{WEEKDAYS[_moment(value).weekday()]} {date_fr(value)}"
-
-
-def time_fr(value: Any, seconds: bool = False) -> str:
-    """Paris time: `9 h`, `9 h 30`, `23 h 59 min 59 s` (seconds when asked or not zero)."""
-    moment = _moment(value)
-    if not isinstance(moment, datetime):
-        raise ValueError(f"{value!r} has no time of day")
-    if seconds or moment.second:
-        parts = (str(moment.hour), "h", f"{moment.minute:02d}", "min", f"{moment.second:02d}", "s")
-    elif moment.minute:
-        parts = (str(moment.hour), "h", f"{moment.minute:02d}")
-    else:
-        parts = (str(moment.hour), "h")
-    return " ".join(parts)
-
-
-def datetime_fr(value: Any, seconds: bool = False) -> str:
-    """`14 avril 2020 à 23 h 59 min 58 s` in Paris time."""
-    return f"{date_fr(value)} à {time_fr(value, seconds)}"
-
-
-def amount_fr(value: Any) -> str:
-    """`50 000 €`, `12 500,50 €`."""
-    amount = round(float(value), 2)
-    whole, cents = divmod(round(abs(amount) * 100), 100)
-    digits = f"{whole:,}".replace(",", " ")
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{digits},{cents:02d} €" if cents else f"{sign}{digits} €"
-
-
-def days_fr(value: Any) -> str:
-    """`7 jours`, `1 jour`."""
-    days = int(value)
-    return f"{days} jour{'s' if abs(days) > 1 else ''}"
+def time_left(deadline: Any, since: Any, parts: int = 2) -> str:
+    """The time left from `since` until deposits close for `deadline` (the end of its second)."""
+    return time_left_fr(end_of_second(deadline), since, parts)
 
 
 def track_label(track_id: Any) -> str:
@@ -213,10 +172,12 @@ _ENV.filters.update(
     datetime_fr=_glued(datetime_fr),
     amount_fr=_glued(amount_fr),
     days_fr=_glued(days_fr),
+    duration_fr=_glued(duration_fr),
+    of_duration_fr=_glued(of_duration_fr),
     track_label=track_label,
     axis_label=axis_label,
 )
-_ENV.globals.update(add_duration=add_duration, invalid=_invalid)
+_ENV.globals.update(add_duration=add_duration, invalid=_invalid, time_left=_glued(time_left))
 
 _GLUED = re.compile(r" ([:;?!»])")  # French punctuation never starts a wrapped line
 _MISSING = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
@@ -236,7 +197,7 @@ def render_mail(payload: Mapping[str, Any], *, attachments: Sequence[Attachment]
     context: dict[str, Any] = {**data, "kind": kind, "to": to}
     context["business_key"] = payload.get("business_key")
     try:
-        if "deposit_deadline" in data or "extension" in data:
+        if "deposit_deadline" in data or "reschedule" in data:
             context["deadline"] = _deadline(data)
         text_template = _ENV.get_template(f"{kind}.txt")
         block = text_template.blocks["subject"](text_template.new_context(context))
@@ -293,23 +254,23 @@ def _tidy(text: str) -> str:
 
 
 def _deadline(data: Mapping[str, Any]) -> datetime:
-    """The latest known deposit deadline: extensions only move it later, and the extension
-    message may arrive before `deposit_deadline` itself is updated in the task data."""
-    extension = data.get("extension") or {}
-    known = [v for v in (data.get("deposit_deadline"), extension.get("deposit_deadline")) if v]
+    """The latest known deposit deadline: reports only move it later, and the report message
+    may arrive before `deposit_deadline` itself is updated in the task data."""
+    report = data.get("reschedule") or {}
+    known = [v for v in (data.get("deposit_deadline"), report.get("deposit_deadline")) if v]
     if not known:
         raise InvalidInputError("mail data has no deposit_deadline", field="data.deposit_deadline")
     return max(parse_datetime(v) for v in known)
 
 
 def _sequence(data: Mapping[str, Any], deadline: datetime) -> int:
-    """0 for the first invitation; after an extension, `extension.sequence` when given, else the
+    """0 for the first invitation; after a report, `reschedule.sequence` when given, else the
     minutes from 2000 to the new deadline, which grows with every extension without a counter."""
-    extension = data.get("extension")
-    if not extension:
+    report = data.get("reschedule")
+    if not report:
         return 0
-    if isinstance(extension.get("sequence"), int):
-        return int(extension["sequence"])
+    if isinstance(report.get("sequence"), int):
+        return int(report["sequence"])
     return max(1, int((deadline - _SEQUENCE_EPOCH) // timedelta(minutes=1)))
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -13,10 +14,26 @@ from engine.models import Instance
 from workflows import SERVICES
 from workflows.fact import calls, dossiers
 from workflows.fact.bots import deposit_form
+from workflows.fact.mails import render_mail
 
+PARIS = ZoneInfo("Europe/Paris")
 PUBLISHED = datetime(2020, 2, 19, 8, 0, 1, tzinfo=UTC)  # 09:00:01 Paris (winter time)
 DEADLINE = datetime(2020, 4, 14, 21, 59, 59, tzinfo=UTC)  # 23:59:59 Paris (summer time)
 COMMISSION = datetime(2020, 5, 5, 7, 30, tzinfo=UTC)  # 09:30 Paris
+CLOSING = DEADLINE + timedelta(seconds=1)  # 15 April 2020 00:00:00 Paris: deposits close
+
+
+def paris(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=PARIS)
+
+
+def text(message: Any) -> str:
+    """A mail's text part on one line (the text part wraps at 76 columns)."""
+    return " ".join(render_mail(message.payload).text.split())
+
+
+def subject(message: Any) -> str:
+    return render_mail(message.payload).subject
 
 
 class FactCall:
@@ -97,14 +114,33 @@ class FactCall:
         return [m for m in self.engine.outbox.list(kind=kind) if to is None or m.recipient == to]
 
 
+OpenCall = Callable[..., FactCall]
+
+
 @pytest.fixture
-def fact(database_url: str) -> Iterator[FactCall]:
-    clock = FrozenClock(PUBLISHED - timedelta(days=1))
-    engine = Engine(EngineConfig(database_url=database_url, clock=clock, services=SERVICES))
-    engine.management.create_schema()
-    calls.deploy(engine)
-    calls.open_call(engine, {}, actor="staff")
-    driver = FactCall(engine, clock)
-    driver.at(PUBLISHED + timedelta(seconds=1))
-    yield driver
-    engine.close()
+def open_fact(database_url: str) -> Iterator[OpenCall]:
+    """Opens a call 2020-01 with the configuration given (the seed's otherwise) on a fresh
+    database, the clock one day before its publication, then just after it."""
+    engines: list[Engine] = []
+
+    def open_call(**config: Any) -> FactCall:
+        assert not engines, "one call per test database"
+        published = datetime.fromisoformat(config.get("publication_at", PUBLISHED.isoformat()))
+        clock = FrozenClock(published - timedelta(days=1))
+        engine = Engine(EngineConfig(database_url=database_url, clock=clock, services=SERVICES))
+        engines.append(engine)
+        engine.management.create_schema()
+        calls.deploy(engine)
+        calls.open_call(engine, config, actor="staff")
+        driver = FactCall(engine, clock)
+        driver.at(published + timedelta(seconds=1))
+        return driver
+
+    yield open_call
+    for engine in engines:
+        engine.close()
+
+
+@pytest.fixture
+def fact(open_fact: OpenCall) -> FactCall:
+    return open_fact()

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from engine import ConflictError, InvalidInputError, NotFoundError
 from workflows.fact import calls, dossiers
 
-from .conftest import COMMISSION, DEADLINE, FactCall
+from .conftest import DEADLINE, FactCall
 
 PARIS_DEADLINE = "2020-04-14T23:59:59+02:00"
 
@@ -23,52 +23,15 @@ def test_fact_call_deadline_is_paris_summer_time(fact: FactCall) -> None:
     assert fact.mails("call_published")[0].recipient == "public"
 
 
-def test_fact_draft_not_deposited_expires_at_the_deadline(fact: FactCall) -> None:
+def test_fact_draft_not_deposited_expires_when_deposits_close(fact: FactCall) -> None:
     dossier = fact.draft()
     assert dossiers.open_task(fact.engine, dossier, "deposit").due_at == DEADLINE
-    fact.at(DEADLINE)
+    fact.at(DEADLINE + timedelta(microseconds=999_999))  # the deadline's whole second counts
     assert fact.variables(dossier).get("outcome") is None
     fact.at(DEADLINE + timedelta(seconds=1))
     instance = dossiers.get_dossier(fact.engine, dossier)
     assert (instance.status, instance.variables["outcome"]) == ("completed", "expired")
     assert len(fact.mails("draft_expired", "holder1@example.org")) == 1
-
-
-def test_fact_deposit_one_second_before_the_deadline_is_accepted_after_refused(
-    fact: FactCall,
-) -> None:
-    on_time, late = fact.draft(), fact.draft()
-    fact.clock.set(DEADLINE - timedelta(seconds=1))
-    deposited = fact.deposit(on_time)
-    assert deposited.variables["deposited_at"] == "2020-04-14T21:59:58+00:00"
-    assert len(fact.mails("receipt", "holder1@example.org")) == 1
-    fact.clock.set(DEADLINE + timedelta(seconds=1))  # no worker has fired the deadline yet
-    with pytest.raises(ConflictError, match="date limite"):
-        fact.deposit(late)
-    task = dossiers.open_task(fact.engine, late, "deposit")
-    with pytest.raises(ConflictError, match="no longer open"):  # the engine refuses it too
-        fact.engine.tasks.complete(task.id, {"title": "late"}, actor="holder2")
-    assert "deposited_at" not in fact.variables(late)
-    fact.at(DEADLINE + timedelta(seconds=1))
-    assert fact.variables(late)["outcome"] == "expired"
-
-
-def test_fact_reminders_go_to_drafts_only_and_lapse_after_the_deadline(fact: FactCall) -> None:
-    draft, deposited = fact.draft(), fact.draft()
-    fact.deposit(deposited)
-    fact.at(DEADLINE - timedelta(days=7) + timedelta(seconds=1))
-    fact.at(DEADLINE - timedelta(days=2) + timedelta(seconds=1))
-    reminders = fact.mails("deposit_reminder")
-    assert [m.recipient for m in reminders] == ["holder1@example.org"] * 2
-    assert [m.payload["data"]["reminder"]["days"] for m in reminders] == [7, 2]
-    assert draft != deposited
-
-
-def test_fact_reminder_past_its_moment_is_skipped_not_sent_late(fact: FactCall) -> None:
-    fact.draft()
-    fact.at(DEADLINE + timedelta(hours=1))  # J-7, J-2 and the deadline all due at once
-    assert fact.mails("deposit_reminder") == []
-    assert len(fact.mails("call_closed")) == 1
 
 
 def test_fact_ineligible_by_the_decision_table(fact: FactCall) -> None:
@@ -189,43 +152,6 @@ def test_fact_late_decision_notice_escalates_to_staff(fact: FactCall) -> None:
     assert dossiers.get_dossier(fact.engine, dossier).status == "completed"
 
 
-def test_fact_deadline_extension_moves_timers_and_keeps_drafts(fact: FactCall) -> None:
-    draft, deposited = fact.draft(), fact.draft()
-    fact.deposit(deposited)
-    fact.at(DEADLINE - timedelta(days=3))
-    new_deadline = datetime.fromisoformat("2020-06-05T23:59:59+02:00")
-    told = calls.extend_deadline(
-        fact.engine,
-        "2020-01",
-        new_deadline,
-        commission_at=datetime.fromisoformat("2020-06-23T09:30:00+02:00"),
-        actor="staff",
-    )
-    assert len(told) == 2  # the call and the one open draft
-    assert dossiers.open_task(fact.engine, draft, "deposit").due_at == new_deadline
-    assert [m.recipient for m in fact.mails("deadline_extended")] == ["holder1@example.org"]
-    fact.at(DEADLINE + timedelta(days=1))
-    assert fact.mails("call_closed") == [] and "outcome" not in fact.variables(draft)
-    fact.at(new_deadline - timedelta(days=2) + timedelta(seconds=1))
-    assert len(fact.mails("deposit_reminder", "holder1@example.org")) == 1  # J-2 of the new date
-    fact.deposit(draft)
-    fact.at(new_deadline + timedelta(seconds=1))
-    assert len(fact.mails("call_closed")) == 1
-    assert fact.variables(draft)["deposited_at"].startswith("2020-06-03")
-
-
-def test_fact_extension_refused_once_passed_or_when_earlier(fact: FactCall) -> None:
-    with pytest.raises(InvalidInputError) as earlier:
-        calls.extend_deadline(fact.engine, "2020-01", DEADLINE - timedelta(days=1), actor="s")
-    assert earlier.value.field == "deposit_deadline"
-    with pytest.raises(InvalidInputError) as after_commission:
-        calls.extend_deadline(fact.engine, "2020-01", COMMISSION + timedelta(days=1), actor="s")
-    assert after_commission.value.field == "commission_at"
-    fact.at(DEADLINE + timedelta(seconds=1))
-    with pytest.raises(ConflictError):
-        calls.extend_deadline(fact.engine, "2020-01", DEADLINE + timedelta(days=30), actor="s")
-
-
 def test_fact_drafts_refused_before_publication_and_after_closing(fact: FactCall) -> None:
     with pytest.raises(InvalidInputError) as unknown_track:
         fact.draft("inconnu")
@@ -233,21 +159,6 @@ def test_fact_drafts_refused_before_publication_and_after_closing(fact: FactCall
     fact.at(DEADLINE + timedelta(seconds=1))
     with pytest.raises(ConflictError, match="clos"):
         fact.draft()
-
-
-def test_fact_extension_before_reminders_holds_through_them(fact: FactCall) -> None:
-    draft = fact.draft()
-    fact.at(DEADLINE - timedelta(days=8))
-    new_deadline = DEADLINE + timedelta(days=2)
-    calls.extend_deadline(
-        fact.engine, "2020-01", new_deadline, commission_at=COMMISSION, actor="staff"
-    )
-    fact.at(new_deadline - timedelta(days=7) + timedelta(seconds=1))  # J-7 of the new date
-    assert len(fact.mails("deposit_reminder")) == 1
-    assert datetime.fromisoformat(fact.variables(draft)["deposit_deadline"]) == new_deadline
-    fact.at(DEADLINE + timedelta(hours=1))  # past the old deadline, before the new one
-    fact.deposit(draft)
-    assert "deposited_at" in fact.variables(draft)
 
 
 def test_fact_unsigned_convention_is_reminded_at_7_and_14_days(fact: FactCall) -> None:

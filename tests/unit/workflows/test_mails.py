@@ -17,11 +17,8 @@ from workflows.fact.mails import (
     KINDS,
     TEMPLATES_DIR,
     Attachment,
-    amount_fr,
-    date_fr,
     deadline_invitation,
     render_mail,
-    time_fr,
 )
 
 CALL = process_variables(load_config())  # deadline 2020-04-14T21:59:59+00:00 (summer time)
@@ -66,11 +63,19 @@ def decided(outcome: str = "accepted", amount: int = 80_000, **extra: Any) -> di
 
 
 CONVENTION = {"template": "convention", "reference": f"CONVENTION-{DOSSIER_ID}"}
-EXTENSION = {
+RESCHEDULE = {
     "call_id": "2020-01",
     "previous_deadline": "2020-04-14T21:59:59+00:00",
     "deposit_deadline": "2020-06-05T21:59:59+00:00",
+    "previous_commission_at": "2020-05-05T07:30:00+00:00",
     "commission_at": "2020-06-30T07:30:00+00:00",
+}
+REMINDER = {  # J-7 at 09:00 Paris for the deadline of 14 April 23:59:59
+    "call_id": "2020-01",
+    "days": 7,
+    "last": False,
+    "deposit_deadline": "2020-04-14T21:59:59+00:00",
+    "sent_at": "2020-04-07T07:00:00+00:00",
 }
 
 # kind -> (recipient, data, subject after the prefix, sentences found in both parts)
@@ -101,13 +106,28 @@ CASES: dict[str, tuple[str, dict[str, Any], str, list[str]]] = {
     ),
     "deposit_reminder": (
         HOLDER,
-        dossier(reminder={"call_id": "2020-01", "days": 7}),
+        dossier(reminder=REMINDER),
         f"Rappel : plus que 7 jours pour déposer votre dossier {DOSSIER_ID}",
-        ["Il vous reste 7 jours", "mardi 14 avril 2020 à 23 h 59", "Un brouillon n'est pas"],
+        [
+            "Il vous reste 7 jours et 15 heures",
+            "mardi 14 avril 2020 à 23 h 59",
+            "Un brouillon n'est pas",
+        ],
+    ),
+    "commission_moved": (
+        HOLDER,
+        deposited(reschedule=RESCHEDULE),
+        "La commission d'examen des dossiers se réunira le 30 juin 2020",
+        [
+            "Date annoncée jusqu'ici : le mardi 5 mai 2020",
+            "Nouvelle date : le mardi 30 juin 2020",
+            "dans un délai d'un mois après la commission, soit au plus tard le 30 juillet 2020",
+            "vous n'avez rien à faire",
+        ],
     ),
     "deadline_extended": (
         HOLDER,
-        dossier(extension=EXTENSION),
+        dossier(reschedule=RESCHEDULE),
         "Date limite de dépôt prolongée jusqu'au 5 juin 2020",
         [
             "Ancienne date limite : le mardi 14 avril 2020 à 23 h 59",
@@ -275,8 +295,13 @@ def test_eligible_dossier_gets_no_reason() -> None:
 
 
 def test_last_reminder_and_task_without_due_date() -> None:
-    mail = render_mail(payload("deposit_reminder", dossier(reminder={"days": 2})))
-    assert mail.subject.startswith("[FACT 2020-01] Dernier rappel : plus que 2 jours")
+    last = {**REMINDER, "days": 2, "last": True, "sent_at": "2020-04-14T18:00:00+00:00"}
+    mail = render_mail(payload("deposit_reminder", dossier(reminder=last)))
+    assert mail.subject.startswith("[FACT 2020-01] Dernier rappel : plus que 4 heures")
+    assert "Il vous reste 4 heures :" in flat(mail.text)
+    late = {**last, "deposit_deadline": "2020-06-05T21:59:59+00:00"}  # the reminder's own date
+    mail = render_mail(payload("deposit_reminder", dossier(reminder=late)))
+    assert "vendredi 5 juin 2020 à 23 h 59 min 59 s" in flat(mail.text)
     task = {"task": {"name": "Affecter les évaluateurs", "due_at": None}}
     mail = render_mail(payload("task_assigned", {**CALL, **task}, STAFF))
     assert mail.subject == "[FACT 2020-01] Nouvelle tâche : Affecter les évaluateurs"
@@ -291,20 +316,8 @@ def test_withdrawal_of_a_draft_has_no_title() -> None:
 
 
 def test_paris_time_in_summer_and_winter() -> None:
-    assert time_fr("2020-04-14T21:59:59+00:00") == "23 h 59 min 59 s"  # UTC+2
-    assert time_fr("2020-01-14T22:59:59+00:00") == "23 h 59 min 59 s"  # UTC+1
-    assert time_fr("2020-05-05T07:30:00+00:00") == "9 h 30"
-    assert date_fr("2020-04-14T22:30:00+00:00") == "15 avril 2020"  # already the 15th in Paris
-    assert date_fr("2020-05-01T10:00:00+00:00") == "1er mai 2020"
     winter = render_mail(payload("draft_created", dossier(deposit_deadline="2020-01-14T22:59:59Z")))
     assert "mardi 14 janvier 2020 à 23 h 59 min 59 s (heure de Paris)" in flat(winter.text)
-
-
-def test_french_amounts() -> None:
-    assert amount_fr(50_000) == "50 000 €"
-    assert amount_fr(800_000) == "800 000 €"
-    assert amount_fr(950) == "950 €"
-    assert amount_fr(1_234.5) == "1 234,50 €"
 
 
 def test_invitation_is_a_paris_time_request_with_alarm() -> None:
@@ -336,12 +349,12 @@ def test_extension_updates_the_same_event_with_a_higher_sequence() -> None:
     again = Calendar.from_ical(deadline_invitation(dossier()).content).walk("VEVENT")[0]
     assert str(first["UID"]) == str(again["UID"])
     assert DOSSIER_ID in str(first["UID"]) and "2020-01" in str(first["UID"])
-    mail = render_mail(payload("deadline_extended", dossier(extension=EXTENSION)))
+    mail = render_mail(payload("deadline_extended", dossier(reschedule=RESCHEDULE)))
     moved = Calendar.from_ical(mail.attachments[0].content).walk("VEVENT")[0]
     assert str(moved["UID"]) == str(first["UID"])
     assert moved.decoded("DTEND") == datetime(2020, 6, 5, 23, 59, 59, tzinfo=PARIS)
     assert int(moved["SEQUENCE"]) > int(first["SEQUENCE"])
-    later = dossier(extension={**EXTENSION, "deposit_deadline": "2020-06-12T21:59:59+00:00"})
+    later = dossier(reschedule={**RESCHEDULE, "deposit_deadline": "2020-06-12T21:59:59+00:00"})
     twice = Calendar.from_ical(deadline_invitation(later).content).walk("VEVENT")[0]
     assert int(twice["SEQUENCE"]) > int(moved["SEQUENCE"])
     other = Calendar.from_ical(deadline_invitation(dossier(dossier_id="2020-01-0043")).content)
