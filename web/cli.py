@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -25,7 +25,8 @@ from handlers.mailsink import start_sink
 from workflows.fact import calls
 from workflows.fact.demo import DEMO_PASSWORD, ensure_demo_call, ensure_demo_users
 from workflows.fact.roles import ROLES
-from workflows.fact.simulation import SimulationReport, simulate
+from workflows.fact.simulation import SimulationReport, plan_extension, simulate
+from workflows.french import date_fr, datetime_fr, time_fr
 
 SINK_PORT = 8025
 MAILDIR = workflows.PROJECT_ROOT / "instance" / "mails"
@@ -177,18 +178,19 @@ def status(database_url: str | None, as_json: bool) -> None:
         click.echo(json.dumps(dataclasses.asdict(state), default=str, indent=2))
         return
     console = Console()
-    table = Table(title=f"Workers en vie : {len(state.workers)}")
+    table = Table(title=f"Workers en vie : {len(state.workers)} (heure de Paris)")
     for column in ("worker", "pid", "démarré", "dernier signe", "minuteurs", "messages"):
         table.add_column(column)
     for w in state.workers:
         table.add_row(
-            w.id, str(w.pid), f"{w.started_at:%Y-%m-%d %H:%M:%S}",
-            f"{w.heartbeat_at:%H:%M:%S}", str(w.timers_fired), str(w.messages_sent),
+            w.id, str(w.pid), datetime_fr(w.started_at, seconds=True),
+            time_fr(w.heartbeat_at, seconds=True), str(w.timers_fired), str(w.messages_sent),
         )  # fmt: skip
     console.print(table)
     console.print(
         f"Minuteurs en attente : {state.timers_pending} (en retard : {state.timers_overdue}, "
-        f"suspendus : {state.timers_suspended}) ; prochain : {state.next_timer or '-'}\n"
+        f"suspendus : {state.timers_suspended}) ; prochain : "
+        f"{datetime_fr(state.next_timer, seconds=True) if state.next_timer else '-'}\n"
         f"Courriels en file : {state.outbox_backlog} ; incidents ouverts : {state.incidents_open}"
     )
 
@@ -198,8 +200,38 @@ def status(database_url: str | None, as_json: bool) -> None:
 @click.option("--seed", default=1, show_default=True, type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--database-url", default=None, help="Run on this (empty) database instead.")
-def simulate_command(applications: int, seed: int, as_json: bool, database_url: str | None) -> None:
+@click.option(
+    "--extend-to",
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]),
+    default=None,
+    help="Extend the deposit deadline to this Paris time (e.g. 2020-06-05T23:59:59).",
+)
+@click.option(
+    "--extend-on",
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]),
+    default=None,
+    help="When the extension is decided, Paris time (default: 4 days before the deadline).",
+)
+@click.option(
+    "--commission-to",
+    type=click.DateTime(["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]),
+    default=None,
+    help="The commission's new date, Paris time (default: moved as far as the deadline).",
+)
+def simulate_command(
+    applications: int,
+    seed: int,
+    as_json: bool,
+    database_url: str | None,
+    extend_to: datetime | None,
+    extend_on: datetime | None,
+    commission_to: datetime | None,
+) -> None:
     """Run the whole call 2020-01 in virtual time with synthetic applicants and bots."""
+    try:
+        extension = plan_extension(extend_to, extend_on, commission_to)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
     console = Console(stderr=True)
     with Progress(
         TextColumn("[bold]Simulation[/bold]"),
@@ -216,7 +248,9 @@ def simulate_command(applications: int, seed: int, as_json: bool, database_url: 
                 job, completed=done / total if total else 1.0, day=f"jour {done / 86400:.0f}"
             )
 
-        report = simulate(applications, seed, database_url=database_url, progress=progress)
+        report = simulate(
+            applications, seed, database_url=database_url, progress=progress, extension=extension
+        )
         bar.update(job, completed=1.0)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
@@ -231,7 +265,7 @@ def _print_report(console: Console, report: SimulationReport) -> None:
     timeline.add_column("date")
     timeline.add_column("jalon")
     for event in report.timeline:
-        timeline.add_row(event["at"][:19].replace("T", " "), event["milestone"])
+        timeline.add_row(datetime_fr(event["at"]), event["milestone"])
     console.print(timeline)
     outcomes = Table(title=f"Dossiers par état final ({report.applications} candidatures)")
     outcomes.add_column("état")
@@ -252,6 +286,19 @@ def _print_report(console: Console, report: SimulationReport) -> None:
     for kind, count in report.mails.items():
         mails.add_row(kind, str(count), str(report.mails_delivered.get(kind, 0)))
     console.print(mails)
+    reminders = Table(title="Rappels aux brouillons par jour d'envoi (heure de Paris)")
+    reminders.add_column("envoyés le")
+    reminders.add_column("rappel")
+    reminders.add_column("pour la date limite du")
+    reminders.add_column("courriels", justify="right")
+    for row in report.reminders:
+        reminders.add_row(
+            date_fr(row["date"]),
+            row["reminder"],
+            f"{date_fr(row['deadline'])} à {time_fr(row['deadline'])}",
+            str(row["mails"]),
+        )
+    console.print(reminders)
     console.print(
         f"{report.virtual_days} jours simulés en {report.wall_seconds} s "
         f"({report.rounds} tours ; notifications tardives : {report.late_notices})"

@@ -69,7 +69,7 @@ def make_applicants(
         if late:
             deposited = closes + timedelta(hours=rng.uniform(1, 48))
         else:
-            deposited = created + timedelta(seconds=rng.uniform(0, 1) * (closes - created).seconds)
+            deposited = created + rng.uniform(0, 1) * (closes - created)
             deposited = min(deposited, closes - timedelta(seconds=1))
         withdraw_at = None
         if rng.random() < 0.05:
@@ -287,6 +287,14 @@ class Bots:
             if self._late.get(task.id) and task.due_at is not None
         ]
         return min((m for m in moments if m > now), default=None)
+
+    def deadline_moved(self, deadline: datetime) -> None:
+        """Applicants still drafting take the extension: most of them now aim for its last
+        days (some after its reminders), the others keep their plan."""
+        for applicant in self.applicants:
+            if not applicant.deposited and self.rng.random() < 0.7:
+                before = timedelta(days=self.rng.uniform(0.5, 9))
+                applicant.deposit_at = max(applicant.deposit_at, deadline - before)
 
     def withdrawals(self, now: datetime) -> int:
         done = 0

@@ -17,9 +17,10 @@ from engine import FrozenClock
 from handlers.mailsink import read_sink, start_sink
 
 from .. import build_engine
+from ..french import PARIS, date_fr
 from .bots import STAFF, Bots, make_applicants
-from .calls import DOSSIER_PROCESS, deploy, open_call
-from .config import PARIS, load_config
+from .calls import DOSSIER_PROCESS, deploy, open_call, reschedule
+from .config import load_config
 
 MAX_ROUNDS = 1_000_000
 
@@ -27,6 +28,43 @@ CALL_MILESTONES = {  # outbox kinds written by the call process, as milestones
     "call_published": "Publication de l'appel",
     "call_closed": "Clôture des dépôts",
 }
+
+
+@dataclass(frozen=True)
+class Extension:
+    """A report of the deposit deadline (and of the commission) decided during the call."""
+
+    decided_at: datetime
+    deposit_deadline: datetime
+    commission_at: datetime
+
+
+def plan_extension(
+    extend_to: datetime | None, extend_on: datetime | None, commission_to: datetime | None
+) -> Extension | None:
+    """The extension of the seed call's deadline to simulate (naive times are Paris times):
+    decided 4 days before the deadline unless said, the commission moved as far as the
+    deadline unless said. ValueError in French when it cannot be."""
+    if extend_to is None:
+        if extend_on or commission_to:
+            raise ValueError("--extend-on et --commission-to vont avec --extend-to")
+        return None
+    seed = load_config({})
+    deadline = _paris(extend_to)
+    if deadline <= seed["deposit_deadline"]:
+        raise ValueError("--extend-to doit repousser la date limite du 14 avril 2020")
+    decided = _paris(extend_on) if extend_on else seed["deposit_deadline"] - timedelta(days=4)
+    if not seed["publication_at"] < decided < seed["deposit_deadline"]:
+        raise ValueError("--extend-on doit tomber pendant la période de dépôt")
+    moved = seed["commission_at"] + (deadline - seed["deposit_deadline"])
+    commission = _paris(commission_to) if commission_to else moved
+    if commission <= deadline:
+        raise ValueError("--commission-to doit suivre la nouvelle date limite")
+    return Extension(decided, deadline, commission)
+
+
+def _paris(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=PARIS)
 
 
 @dataclass
@@ -45,6 +83,8 @@ class SimulationReport:
     rounds: int
     unfinished: list[str] = field(default_factory=list)
     mails_delivered: dict[str, int] = field(default_factory=dict)  # received by the SMTP server
+    # Reminder mails per day sent, reminder (J-N) and the deadline they announce (Paris time).
+    reminders: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -59,8 +99,10 @@ def simulate(
     *,
     database_url: str | None = None,
     progress: Progress | None = None,
+    extension: Extension | None = None,
 ) -> SimulationReport:
-    """Simulate the call 2020-01 with `applications` synthetic applicants."""
+    """Simulate the call 2020-01 with `applications` synthetic applicants (and, if given, a
+    report of its deadline decided during the call)."""
     if applications < 0:
         raise ValueError("applications must be zero or more")
     started = time.perf_counter()
@@ -92,20 +134,34 @@ def simulate(
                 ),
             )
             begin = clock.now()
-            horizon = (config["commission_at"] + timedelta(days=45) - begin).total_seconds()
+            commission = extension.commission_at if extension else config["commission_at"]
+            horizon = (commission + timedelta(days=45) - begin).total_seconds()
+            pending = extension
             rounds = 0
             while rounds < MAX_ROUNDS:
                 rounds += 1
                 now = clock.now()
                 engine.timers.fire_due()
+                if pending is not None and now >= pending.decided_at:
+                    reschedule(
+                        engine,
+                        "2020-01",
+                        deposit_deadline=pending.deposit_deadline,
+                        commission_at=pending.commission_at,
+                        actor=STAFF,
+                    )
+                    bots.deadline_moved(pending.deposit_deadline)
+                    pending = None
                 acted = bots.applicant_actions(now) + bots.withdrawals(now)
                 acted += bots.act_on_open_tasks()
                 if acted:
                     continue  # others may have work at this same instant
                 moments = [m for m in (bots.next_moment(now),) if m is not None]
+                if pending is not None:
+                    moments.append(max(pending.decided_at, now))
                 due = engine.timers.next_due()
                 if due is not None:
-                    moments.append(max(due + timedelta(seconds=1), now))
+                    moments.append(max(due, now))  # a timer fires at its due time
                 if not moments:
                     break
                 clock.set(max(min(moments), now))
@@ -139,6 +195,17 @@ def _report(engine, call_id, applications, seed, bots, begin, rounds) -> Simulat
         granted_by[outcome] += int(dossier.variables.get("amount_granted") or 0)
     outbox = engine.outbox.list()
     mails = Counter(m.kind for m in outbox if m.topic == "email")
+    reminders = Counter(
+        (
+            m.created_at.astimezone(PARIS).date().isoformat(),
+            m.payload["data"]["reminder"]["days"],
+            datetime.fromisoformat(m.payload["data"]["reminder"]["deposit_deadline"])
+            .astimezone(PARIS)
+            .isoformat(),
+        )
+        for m in outbox
+        if m.kind == "deposit_reminder"
+    )
     call = engine.runtime.get(call_id)
     timeline = _timeline(engine, call, outbox)
     end = call.ended_at or engine.clock.now()
@@ -156,6 +223,10 @@ def _report(engine, call_id, applications, seed, bots, begin, rounds) -> Simulat
         wall_seconds=0.0,
         rounds=rounds,
         unfinished=unfinished,
+        reminders=[
+            {"date": day, "reminder": f"J-{days}", "deadline": deadline, "mails": count}
+            for (day, days, deadline), count in sorted(reminders.items())
+        ],
     )
 
 
@@ -168,13 +239,15 @@ def _timeline(engine, call, outbox) -> list[dict[str, str]]:  # type: ignore[no-
     reminders: dict[str, datetime] = {}
     for message in outbox:
         if message.kind == "deposit_reminder":
-            days = (message.payload.get("data", {}).get("reminder") or {}).get("days", "?")
-            reminders.setdefault(f"Rappel J-{days} aux brouillons", message.created_at)
+            reminder = message.payload["data"]["reminder"]
+            deadline = date_fr(reminder["deposit_deadline"])
+            label = f"Rappel J-{reminder['days']} aux brouillons (date limite du {deadline})"
+            reminders.setdefault(label, message.created_at)
     events += [(at, label) for label, at in reminders.items()]
     for entry in engine.history.for_instance(call.id):
         if entry.action == "task_completed":
             events.append((entry.at, "Séance de commission : décisions"))
-        elif entry.action == "message_received" and entry.element_id == "deadline_extended":
+        elif entry.action == "message_received" and entry.element_id == "call_rescheduled":
             events.append((entry.at, "Date limite prolongée"))
     if call.ended_at:
         events.append((call.ended_at, "Fin du délai de réponse : appel clos"))

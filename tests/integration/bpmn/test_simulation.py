@@ -52,3 +52,31 @@ def test_simulate_same_seed_same_result() -> None:
     third = _run("--applications", "12", "--seed", "4")
     third.pop("wall_seconds")
     assert third != first
+
+
+def test_simulate_an_extension_sends_reminders_for_the_new_deadline() -> None:
+    report = _run(
+        "--applications", "40", "--seed", "3",
+        "--extend-to", "2020-06-05T23:59:59", "--extend-on", "2020-04-13T10:00",
+    )  # fmt: skip
+    assert report["unfinished"] == []
+    sent = [(r["date"], r["reminder"], r["deadline"]) for r in report["reminders"]]
+    old, new = "2020-04-14T23:59:59+02:00", "2020-06-05T23:59:59+02:00"
+    assert [s for s in sent if s[2] == old] == [
+        ("2020-04-07", "J-7", old),
+        ("2020-04-12", "J-2", old),
+    ]
+    assert [s for s in sent if s[2] == new] == [
+        ("2020-05-29", "J-7", new),
+        ("2020-06-03", "J-2", new),
+    ]
+    assert all(r["mails"] > 0 for r in report["reminders"])
+    assert report["mails"]["deadline_extended"] > 0
+    milestones = [" ".join(event["milestone"].split()) for event in report["timeline"]]
+    assert "Date limite prolongée" in milestones
+    assert "Rappel J-7 aux brouillons (date limite du 5 juin 2020)" in milestones
+
+
+def test_simulate_refuses_an_extension_that_does_not_extend() -> None:
+    result = CliRunner().invoke(main, ["simulate", "--extend-to", "2020-04-01T23:59:59"])
+    assert result.exit_code == 2 and "doit repousser la date limite" in result.output
