@@ -3,6 +3,7 @@
 from .clock import Clock, FrozenClock, SystemClock
 from .engine import Engine, EngineConfig
 from .errors import (
+    ConcurrencyError,
     ConflictError,
     DeploymentError,
     EngineError,
@@ -18,6 +19,7 @@ from .scripting import Service, ServiceContext
 
 __all__ = [
     "Clock",
+    "ConcurrencyError",
     "ConflictError",
     "DeploymentError",
     "Dispatcher",

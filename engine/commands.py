@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from .clock import EngineClock
-from .errors import ConflictError
+from .errors import ConcurrencyError, ConflictError
 
 T = TypeVar("T")
 
@@ -48,12 +48,12 @@ class CommandExecutor:
             with self._instant(), self._writing, self._sessions.begin() as session:
                 return command(session)
         except StaleDataError as exc:
-            raise ConflictError("the instance changed concurrently; retry") from exc
+            raise ConcurrencyError("the instance changed concurrently; retry") from exc
         except IntegrityError as exc:
             raise ConflictError(f"concurrent change refused by the database: {exc.orig}") from exc
         except DBAPIError as exc:
             if _is_serialization_failure(exc):
-                raise ConflictError("concurrent change; retry") from exc
+                raise ConcurrencyError("concurrent change; retry") from exc
             raise
 
 

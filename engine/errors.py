@@ -32,6 +32,11 @@ class ConflictError(EngineError):
     """The state changed under the caller: claimed task, lost race, task no longer open."""
 
 
+class ConcurrencyError(ConflictError):
+    """Another step changed the instance first: nothing was written, the same call may be
+    tried again."""
+
+
 class ProcessError(EngineError):
     """A step failed inside the process (script or service task error)."""
 

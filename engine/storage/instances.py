@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from ..errors import ConflictError, NotFoundError
+from ..errors import ConcurrencyError, NotFoundError
 from .records import InstanceRecord, ProcessVersionRecord, UserTaskRecord
 from .stores import VersionRef
 
@@ -112,5 +112,5 @@ class InstanceStore:
             {**values, "_id": row.id, "_revision": row.revision, "revision": row.revision + 1},
         )
         if result.rowcount != 1:
-            raise ConflictError("the instance changed concurrently; retry")
+            raise ConcurrencyError("the instance changed concurrently; retry")
         row.revision += 1

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from engine import ConflictError, Engine, InvalidInputError, NotFoundError
+from engine import ConcurrencyError, ConflictError, Engine, InvalidInputError, NotFoundError
 from engine.models import Instance, UserTask
 
 from ..french import datetime_fr
@@ -15,6 +15,7 @@ from .deadlines import closing_time, too_late
 from .forms import complete_task
 
 NUMBER_ATTEMPTS = 5
+DEPOSIT_ATTEMPTS = 3  # a deposit racing another step on its draft is tried again
 
 
 def create_draft(
@@ -93,11 +94,16 @@ def deposit(
     second is on time, one at or after it is late, whether a worker has closed the draft yet or
     not (`forms.complete_task` checks the deadline of every deposit task).
     """
-    try:
-        task = open_task(engine, dossier_id, "deposit")
-        complete_task(engine, task.id, dict(data), actor=actor, allowed=allowed)
-    except (NotFoundError, ConflictError) as exc:
-        raise _refusal(engine, dossier_id, exc) from exc
+    for attempt in range(1, DEPOSIT_ATTEMPTS + 1):
+        try:
+            task = open_task(engine, dossier_id, "deposit")
+            complete_task(engine, task.id, dict(data), actor=actor, allowed=allowed)
+            break
+        except ConcurrencyError as exc:  # a reminder reached the draft meanwhile: nothing stored
+            if attempt == DEPOSIT_ATTEMPTS:
+                raise _refusal(engine, dossier_id, exc) from exc
+        except (NotFoundError, ConflictError) as exc:
+            raise _refusal(engine, dossier_id, exc) from exc
     return get_dossier(engine, dossier_id)
 
 
@@ -114,8 +120,10 @@ def _refusal(engine: Engine, dossier_id: str, exc: Exception) -> Exception:
         return too_late(variables["deposit_deadline"])
     if variables.get("outcome") == "withdrawn":
         return ConflictError("ce dossier a été retiré : il ne peut plus être déposé")
-    if isinstance(exc, ConflictError) and "concurrent" in str(exc):
+    if isinstance(exc, ConcurrencyError):
         return ConflictError("le dossier a changé pendant le dépôt : merci de réessayer")
+    if isinstance(exc, NotFoundError):
+        return ConflictError("ce dossier n'attend pas de dépôt")
     return exc
 
 

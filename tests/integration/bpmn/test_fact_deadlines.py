@@ -4,6 +4,8 @@ atomic with respect to the deadline, and moving the dates tells every dossier co
 from __future__ import annotations
 
 import re
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -136,3 +138,59 @@ def test_reschedule_refusals_are_french_and_change_nothing(fact: FactCall) -> No
         calls.reschedule(
             fact.engine, "2020-01", deposit_deadline=paris(2020, 4, 30, 12), actor="staff"
         )
+
+
+def test_deposits_racing_the_deadline_end_deposited_or_refused_never_in_between(
+    fact: FactCall,
+) -> None:
+    """Applicants deposit while a worker fires the deadline and the clock crosses it."""
+    fact.deposit(fact.draft())  # the first receipt of a process loads the PDF fonts
+    drafts = [fact.draft() for _ in range(12)]
+    fact.at(CLOSING - timedelta(milliseconds=300))  # the reminders went out
+    results: dict[str, str] = {}
+    queue = list(drafts)
+    lock = threading.Lock()
+    crossing = threading.Event()
+
+    def move_clock() -> None:
+        for _ in range(120):  # 600 ms of virtual time over about 2.4 s
+            fact.clock.advance(timedelta(milliseconds=5))
+            time.sleep(0.02)
+        crossing.set()
+
+    def work() -> None:
+        while not crossing.is_set():
+            fact.engine.timers.fire_due()
+
+    def deposit() -> None:
+        while True:
+            with lock:
+                if not queue:
+                    return
+                dossier = queue.pop()
+            try:
+                fact.deposit(dossier)
+                results[dossier] = "deposited"
+            except ConflictError as exc:
+                results[dossier] = str(exc)
+
+    threads = [threading.Thread(target=f) for f in (move_clock, work, deposit, deposit, deposit)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    fact.at(CLOSING + timedelta(seconds=1))
+    assert set(results) == set(drafts)
+    for dossier, result in results.items():
+        variables = fact.variables(dossier)
+        documents = fact.engine.documents.list(dossiers.get_dossier(fact.engine, dossier).id)
+        if result == "deposited":
+            assert datetime.fromisoformat(variables["deposited_at"]) < CLOSING
+            assert "outcome" not in variables or variables["outcome"] != "expired"
+            assert [d.name for d in documents] == [f"receipt-{dossier}.pdf"]
+        else:
+            assert "date limite de dépôt est passée" in result, result
+            assert variables["outcome"] == "expired" and "deposited_at" not in variables
+            assert documents == []
+    receipts = {m.payload["data"]["dossier_id"] for m in fact.mails("receipt")} - {"2020-01-0001"}
+    assert receipts == {d for d, r in results.items() if r == "deposited"}
