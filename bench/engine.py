@@ -39,7 +39,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine import Engine, EngineConfig, FrozenClock
 from engine.bpmn import clock_scope
-from engine.dates import add_duration, iso, parse_datetime
+from engine.dates import add_duration, end_of_second, iso, parse_datetime
 from handlers.documents import DocumentRenderer
 from workflows import SERVICES
 from workflows.fact.bots import deposit_form
@@ -146,6 +146,7 @@ class _BareScripts(PythonScriptEngine):
             "parse_datetime": parse_datetime,
             "iso": iso,
             "add_duration": add_duration,
+            "end_of_second": end_of_second,
         }
         super().__init__(environment=TaskDataEnvironment(functions))
 

@@ -29,6 +29,7 @@ from pathlib import Path
 sys.path[:] = [p for p in sys.path if not p.endswith("bench")]
 
 from engine import Engine, EngineConfig, SystemClock
+from engine.dates import end_of_second
 from handlers import DISPATCHERS
 from workflows import SERVICES
 from workflows.fact.calls import deploy
@@ -138,7 +139,8 @@ def measure_lag(url: str, timers: int, worker_count: int) -> dict[str, float]:
 
 
 def create_drafts(engine: Engine, count: int) -> datetime:
-    """`count` FACT drafts sharing one deposit deadline, set after they are all created."""
+    """`count` FACT drafts sharing one deposit deadline, set after they are all created;
+    returns the instant their deadline timers fall due (the end of the deadline's second)."""
     variables = process_variables(load_config())
     base = {
         "call_id": "2020-01",
@@ -177,7 +179,7 @@ def create_drafts(engine: Engine, count: int) -> datetime:
                 "deposit_deadline": deadline.isoformat(),
             },
         )
-    return deadline
+    return datetime.fromisoformat(end_of_second(deadline))  # when the deadline timers are due
 
 
 def measure_burst(url: str, count: int, worker_count: int) -> float:
