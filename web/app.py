@@ -11,9 +11,8 @@ from flask import Flask, jsonify
 
 import workflows
 from engine import EngineError
-from workflows import french
 
-from . import api, auth, pages
+from . import api, assets, auth, pages
 from .engine_access import current_engine
 from .errors import handle_engine_error
 
@@ -38,9 +37,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["concerto"] = workflows.build_engine(app.config, clock=app.config.get("CLOCK"))
     auth.init_app(app)
     api.init_app(app)
-    app.register_blueprint(pages.bp)
-    # Dates on pages: Paris time, in French (Babel), as in the mails and documents.
-    app.jinja_env.filters.update(datetime_fr=french.datetime_fr, date_fr=french.date_fr)
+    assets.init_app(app)
+    pages.init_app(app)
     app.register_error_handler(EngineError, handle_engine_error)
 
     @app.get("/health")

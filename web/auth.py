@@ -64,14 +64,14 @@ def _load_bearer_user(req: Any) -> Account | None:
 @login_manager.unauthorized_handler
 def _unauthorized() -> Any:
     if not request.path.startswith("/api"):
-        return redirect(url_for("pages.login", next=request.path))
+        return redirect(url_for("account.login", next=request.path))
     return problem(401, "connectez-vous ou présentez un jeton (Authorization: Bearer …)")
 
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
     login_manager.init_app(app)
-    login_manager.login_view = "pages.login"
+    login_manager.login_view = "account.login"
     csrf.init_app(app)
     limiter.init_app(app)
 
@@ -81,7 +81,7 @@ def init_app(app: Flask) -> None:
         # signed-in cookie session (and the sign-in form itself) need the CSRF token.
         unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
         bearer = request.headers.get("Authorization", "").startswith("Bearer ")
-        cookie_session = "_user_id" in session or request.endpoint == "pages.login"
+        cookie_session = "_user_id" in session or request.endpoint == "account.login"
         if unsafe and cookie_session and not bearer and request.endpoint not in _CSRF_EXEMPT:
             csrf.protect()
 

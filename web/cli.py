@@ -28,6 +28,8 @@ from workflows.fact.roles import ROLES
 from workflows.fact.simulation import SimulationReport, plan_extension, simulate
 from workflows.french import date_fr, datetime_fr, time_fr
 
+from . import assets
+
 SINK_PORT = 8025
 MAILDIR = workflows.PROJECT_ROOT / "instance" / "mails"
 
@@ -96,6 +98,13 @@ def run(host: str, port: int, database_url: str | None) -> None:
             child.send_signal(signal.SIGTERM)
         for child in children:
             child.wait(timeout=30)
+
+
+@main.command("build-assets")
+def build_assets_command() -> None:
+    """Build the pages' scripts and styles from npm packages into web/static/dist."""
+    for logical, built in assets.build().items():
+        click.echo(f"{logical} -> web/static/dist/{built}")
 
 
 @main.command("mail-sink")

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 import marshmallow as ma
-from flask import Response, json
+from flask import Response, json, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from engine import (
@@ -71,15 +71,42 @@ def problem(
     return Response(json.dumps(body), status=status, mimetype="application/problem+json")
 
 
+ADVICE = {
+    400: "La demande n'a pas pu être comprise.",
+    401: "Connectez-vous pour continuer.",
+    403: "Votre compte ne donne pas accès à cette page.",
+    404: "L'adresse est peut-être mal écrite, ou la page n'existe plus.",
+    409: "La situation a changé entre-temps : rechargez la page avant de recommencer.",
+    422: "Corrigez les informations signalées puis recommencez.",
+    429: "Trop de tentatives : patientez une minute avant de recommencer.",
+    500: "Une erreur est survenue de notre côté ; elle est enregistrée. Réessayez plus tard.",
+}
+
+
+def error_response(
+    status: int, detail: str | None = None, errors: dict[str, Any] | None = None
+) -> Response:
+    """A problem for the API, a French page with a way back for a person's browser."""
+    if request.path.startswith("/api"):
+        return problem(status, detail, errors)
+    page = render_template(
+        "error.html",
+        title=TITLES.get(status, "Erreur"),
+        detail=detail if status < 500 else None,
+        advice=ADVICE.get(status, ADVICE[400] if status < 500 else ADVICE[500]),
+    )
+    return Response(page, status=status, mimetype="text/html")
+
+
 def handle_engine_error(error: EngineError) -> Response:
     for kind, status in STATUS_BY_ERROR:
         if isinstance(error, kind):
             errors = getattr(error, "errors", None) or None
             if status == 400 and errors:
                 status = 422  # a field at fault: same shape as schema validation failures
-            return problem(status, str(error), errors)
+            return error_response(status, str(error), errors)
     log.exception("unexpected engine error", exc_info=error)
-    return problem(500)
+    return error_response(500)
 
 
 def handle_http_exception(error: HTTPException) -> Response:
@@ -94,7 +121,9 @@ def handle_http_exception(error: HTTPException) -> Response:
             flat.update(found if isinstance(found, dict) else {location: found})
         errors = flat
     detail = data.get("message") or (error.description if status < 500 else None)
-    response = problem(status, detail, errors)
+    if not request.path.startswith("/api"):
+        detail = None  # werkzeug's descriptions are English; the page says it in French
+    response = error_response(status, detail, errors)
     for name, value in error.get_headers():
         if name.lower() != "content-type":  # e.g. Allow on 405, Retry-After on 429
             response.headers[name] = value

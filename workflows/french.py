@@ -74,6 +74,16 @@ def datetime_fr(value: Any, seconds: bool = False) -> str:
     return f"{date_fr(value)} à {time_fr(value, seconds)}"
 
 
+def deadline_fr(value: Any) -> str:
+    """`mardi 14 avril 2020 à 23 h 59` for a deadline at 23:59:59: a deadline shown to the
+    minute (or the second) holds until that minute (or second) is over."""
+    moment = paris(value)
+    if not isinstance(moment, datetime):
+        raise ValueError(f"{value!r} has no time of day")
+    shown = moment.replace(second=0) if moment.second == 59 else moment
+    return f"{day_fr(moment)} à {time_fr(shown)}"
+
+
 def amount_fr(value: Any) -> str:
     """`50 000 €`, `1 234,50 €`: cents only when there are some."""
     amount = Decimal(str(value)).quantize(Decimal("0.01"))

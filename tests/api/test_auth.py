@@ -30,13 +30,13 @@ def test_auth_refuses_bad_credentials_and_bad_tokens(api: Api) -> None:
 
 def test_auth_session_sign_in_needs_the_csrf_token(api: Api) -> None:
     client = api.client.application.test_client()
-    page = client.get("/login")
+    page = client.get("/connexion")
     assert page.status_code == 200 and "Connexion" in page.text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    refused = client.post("/login", data={"username": "cse", "password": PASSWORD})
+    refused = client.post("/connexion", data={"username": "cse", "password": PASSWORD})
     assert refused.status_code == 400  # no CSRF token
     accepted = client.post(
-        "/login", data={"username": "cse", "password": PASSWORD, "csrf_token": token}
+        "/connexion", data={"username": "cse", "password": PASSWORD, "csrf_token": token}
     )
     assert accepted.status_code == 302
     assert client.get("/api/auth/me").json["username"] == "cse"  # the session works for the API

@@ -7,12 +7,15 @@ import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
 from web import create_app
+from workflows.fact import calls
+from workflows.french import PARIS
 
 PASSWORD = "mot-de-passe-navigateur"
 CHROMIUM_ARGS = [
@@ -46,6 +49,19 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     )
     engine = app.extensions["concerto"]
     engine.management.create_schema()
+    calls.deploy(engine)
+    now = engine.clock.now().astimezone(PARIS)
+    calls.open_call(  # published yesterday, deadline in three weeks at 23:59:59 Paris time
+        engine,
+        {
+            "reference": "2026-TEST",
+            "title": "Transformation Numérique Concertée",
+            "publication_at": (now - timedelta(days=1)).isoformat(),
+            "deposit_deadline": f"{(now + timedelta(weeks=3)).date()}T23:59:59",
+            "commission_at": f"{(now + timedelta(weeks=6)).date()}T09:30:00",
+        },
+        actor="test",
+    )
     engine.identity.create_user(
         "mission.fact", PASSWORD, roles=["staff"], email="fact@x.fr", display_name="Mission Fact"
     )
@@ -76,20 +92,42 @@ def browser():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def page(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(locale="fr-FR")
+    # The pages forbid inline scripts; axe is injected as one, so the test context bypasses the
+    # policy (tests/browser/test_foundation.py checks that pages send it).
+    context = browser.new_context(locale="fr-FR", bypass_csp=True)
     context.set_default_timeout(15_000)
     yield context.new_page()
     context.close()
 
 
 def sign_in(page, live: Live, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{live.url}/login")
+    page.goto(f"{live.url}/connexion")
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
 
 
 SCREENS = Path(__file__).resolve().parents[2] / "test-results" / "screens"  # git-ignored
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def check_page(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Keep the page's screenshots and hold it to axe: no violation serious or critical."""
+    screenshot(page, name)
+    if not AXE.is_file():
+        if os.environ.get("CI"):
+            pytest.fail("axe-core is missing (scripts/setup-env installs it from npm)")
+        return
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], f"{name}: {serious}"
 
 
 def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_pages_sign_in_refuses_a_wrong_password_then_signs_in_and_out(page, live: Live) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{live.url}/")
-    assert page.url.startswith(f"{live.url}/login")  # a page needs a session
+    page.goto(f"{live.url}/espace")
+    assert page.url.startswith(f"{live.url}/connexion")  # this page needs a session
     page.fill("#username", "mission.fact")
     page.fill("#password", "pas-le-bon")
     page.click("button[type=submit]")
@@ -24,7 +24,7 @@ def test_pages_sign_in_refuses_a_wrong_password_then_signs_in_and_out(page, live
     assert page.input_value("#username") == "mission.fact"
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
-    assert page.inner_text("h1") == "Bienvenue"
+    assert page.inner_text("h1") == "Espace de travail"  # back where it was asked for
     assert "Mission Fact" in page.inner_text("header") and "staff" in page.inner_text("main")
     # The session also works for the API, from the same browser.
     me = page.request.get(f"{live.url}/api/auth/me").json()
@@ -48,7 +48,7 @@ def test_pages_mails_are_listed_and_shown_to_staff_only(page, live: Live) -> Non
     page.context.clear_cookies()  # a new session
 
     sign_in(page, live, "mission.fact")
-    page.click("text=Courriels envoyés (serveur local)")
+    page.click("nav >> text=Courriels")
     assert page.inner_text("h1") == "Courriels"
     row = page.locator("tbody tr").first
     assert "porteur@example.org" in row.inner_text()

@@ -59,7 +59,16 @@ def open_call(engine: Engine, raw_config: dict[str, Any] | None, *, actor: str) 
     )
 
 
-EDITABLE = ("title", "envelope", "contact", "staff_email", "axes", "criteria")
+EDITABLE = (
+    "title",
+    "summary",
+    "eligibility",
+    "envelope",
+    "contact",
+    "staff_email",
+    "axes",
+    "criteria",
+)
 
 
 def update_config(
@@ -84,7 +93,7 @@ def update_config(
         "tracks": variables["tracks"],
         "confirm_past_dates": True,  # a running call's dates are not being chosen here
         **{k: variables[k] for k in ("publication_at", "deposit_deadline", "commission_at")},
-        **{k: variables[k] for k in EDITABLE},
+        **{k: variables[k] for k in EDITABLE if k in variables},
         **changes,
     }
     try:

@@ -47,6 +47,13 @@ TRACKS = [
     },
 ]
 
+HOLDER_TYPES = {  # the kinds of holder of the deposit forms, as people read them
+    "company": "Entreprise",
+    "association": "Association",
+    "territorial_relay": "Acteur relais territorial",
+    "national_relay": "Acteur relais national",
+}
+
 AXES = [
     {"id": 1, "label": "Concertation et négociation des transformations numériques en PME"},
     {"id": 2, "label": "Capitalisation et transfert pour la montée en compétences des acteurs"},
@@ -60,6 +67,21 @@ CRITERIA = [
     {"id": "methodology", "label": "Pertinence de la méthodologie et de la démarche proposée"},
     {"id": "transfer", "label": "Potentialités de capitalisation et de transfert"},
     {"id": "partnership", "label": "Qualité du partenariat technique et financier"},
+]
+
+SUMMARY = (
+    "Le Fonds pour l'amélioration des conditions de travail (FACT) soutient, par une subvention, "
+    "des projets innovants, d'expérimentation ou de capitalisation et de transfert sur le champ "
+    "de la qualité de vie au travail. Les projets s'inscrivent dans un dialogue social rénové, "
+    "une approche participative et une dynamique d'échange et d'action sur le travail."
+)
+ELIGIBILITY = [
+    "Entreprises ou associations de moins de 300 salariés.",
+    "Acteurs relais territoriaux : réseaux d'entreprises, acteurs du développement économique et "
+    "social, fédérations, organisations professionnelles, chambres consulaires, préventeurs.",
+    "Acteurs relais nationaux : branches, fédérations, OPCO, organisations professionnelles.",
+    "Les démarches sont participatives : les représentants du personnel (CSE) sont informés du "
+    "contenu du projet et associés à sa mise en œuvre.",
 ]
 
 CONTACT = {
@@ -199,6 +221,15 @@ class CallConfigSchema(FrenchSchema):
             r"^([01]\d|2[0-3]):[0-5]\d\Z", error="heure attendue au format HH:MM (heure de Paris)"
         ),
     )
+    summary = fields.String(
+        load_default=SUMMARY,
+        validate=validate.Length(max=4000, error="présentation de 4 000 caractères au plus"),
+    )
+    eligibility = fields.List(
+        fields.String(validate=validate.Length(min=1, max=500, error="de 1 à 500 caractères")),
+        load_default=lambda: list(ELIGIBILITY),
+        validate=validate.Length(max=20, error="vingt conditions au plus"),
+    )
     envelope = fields.Integer(
         load_default=800_000,
         strict=True,
@@ -266,6 +297,8 @@ def process_variables(config: dict[str, Any]) -> dict[str, Any]:
         "response_delay": config["response_delay"],
         "reminder_days": config["reminder_days"],
         "reminder_time": config["reminder_time"],
+        "summary": config["summary"],
+        "eligibility": config["eligibility"],
         "envelope": config["envelope"],
         "tracks": config["tracks"],
         "axes": config["axes"],

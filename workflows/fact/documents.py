@@ -20,7 +20,7 @@ import weasyprint
 
 from engine import InvalidInputError
 from engine.dates import add_duration, parse_datetime
-from workflows.fact.config import AXES, TRACKS
+from workflows.fact.config import AXES, HOLDER_TYPES, TRACKS
 from workflows.french import amount_fr, date_fr, duration_fr, time_fr
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates" / "documents"
@@ -38,14 +38,6 @@ PAYMENTS = (  # (percent, when): the instalments of the grant, summing to 100
     (50, "à la réception et à la validation par l'Anact du rapport final"),
 )
 
-# The labels of the deposit forms (bpmn/forms/deposit-*.form), kept here so a PDF never shows
-# an internal code.
-HOLDER_TYPES = {
-    "company": "Entreprise",
-    "association": "Association",
-    "territorial_relay": "Acteur relais territorial",
-    "national_relay": "Acteur relais national",
-}
 OUTCOMES = ("accepted", "partial")  # a refused dossier has no convention
 NBSP = "\u00a0"  # keeps "50 000 €" and "23 h 59" on one line
 

@@ -12,6 +12,7 @@ from workflows.french import (
     date_fr,
     datetime_fr,
     day_fr,
+    deadline_fr,
     duration_fr,
     of_duration_fr,
     time_fr,
@@ -38,6 +39,10 @@ def test_paris_time_in_summer_and_winter() -> None:
     assert date_fr(date(2020, 3, 2)) == nb("2 mars 2020")
     assert day_fr("2020-04-14T21:59:59+00:00") == nb("mardi 14 avril 2020")
     assert day_fr("2021-08-01T10:00:00+00:00") == nb("dimanche 1er août 2021")
+    assert (
+        deadline_fr("2020-04-14T21:59:59+00:00") == f"{nb('mardi 14 avril 2020')} à {nb('23 h 59')}"
+    )
+    assert deadline_fr("2020-04-14T16:00:00+00:00") == f"{nb('mardi 14 avril 2020')} à {nb('18 h')}"
     # a line may break around "à", never inside the date or the time
     assert datetime_fr("2020-03-02T09:30:00+00:00") == f"{nb('2 mars 2020')} à {nb('10 h 30')}"
 

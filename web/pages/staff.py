@@ -1,0 +1,48 @@
+"""The space of signed-in staff, reviewers, commission and observers, and the mails page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, abort, current_app, render_template
+from flask_login import current_user, login_required
+
+from handlers.mailsink import read_sink
+from workflows import PROJECT_ROOT
+from workflows.fact.roles import MANAGERS
+
+bp = Blueprint("staff", __name__)
+
+
+@bp.get("/espace")
+@login_required
+def space() -> Any:
+    return render_template("staff/space.html")
+
+
+@bp.get("/courriels")
+@login_required
+def mails() -> Any:
+    """Staff: the mails the local SMTP sink received."""
+    _staff_only()
+    return render_template("staff/mails.html", mails=read_sink(_maildir()))
+
+
+@bp.get("/courriels/<key>")
+@login_required
+def mail(key: str) -> Any:
+    _staff_only()
+    found = next((m for m in read_sink(_maildir()) if m.key == key), None)
+    if found is None:
+        abort(404)
+    return render_template("staff/mail.html", mail=found)
+
+
+def _staff_only() -> None:
+    if not current_user.has_any(MANAGERS):
+        abort(403)
+
+
+def _maildir() -> Path:
+    return Path(current_app.config.get("MAILDIR") or PROJECT_ROOT / "instance" / "mails")
