@@ -12,7 +12,7 @@ from .errors import (
     NotFoundError,
     ProcessError,
 )
-from .models import OutboxMessage
+from .models import Notice, OutboxMessage
 from .outbox import Dispatcher
 from .retries import RetryPolicy
 from .scripting import Service, ServiceContext
@@ -30,6 +30,7 @@ __all__ = [
     "FrozenClock",
     "InvalidInputError",
     "NotFoundError",
+    "Notice",
     "OutboxMessage",
     "ProcessError",
     "RetryPolicy",

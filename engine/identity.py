@@ -6,20 +6,22 @@ import hashlib
 import re
 import secrets
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .clock import Clock
 from .commands import CommandExecutor
 from .errors import ConflictError, InvalidInputError, NotFoundError
-from .models import User
+from .models import Notice, User
 from .storage.records import ApiTokenRecord, UserRecord
+from .storage.stores import add_notice
 
-USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,99}$")
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@+-]{1,99}\Z")
 MIN_PASSWORD = 10
 TOKEN_CACHE_SECONDS = 30.0
 
@@ -43,7 +45,12 @@ class IdentityService:
         roles: Iterable[str],
         email: str,
         display_name: str | None = None,
+        active: bool = True,
+        profile: Mapping[str, Any] | None = None,
+        notice: Notice | None = None,
     ) -> User:
+        """A new account; an inactive one cannot sign in until `activate`. `notice` (its
+        confirmation mail, say) is queued in the same transaction."""
         if not USERNAME.match(username or ""):
             raise InvalidInputError(
                 "identifiant : minuscules, chiffres et . _ @ - (2 à 100 caractères)",
@@ -61,14 +68,17 @@ class IdentityService:
             email=email,
             display_name=display_name or username,
             roles={"roles": sorted(set(roles))},
-            active=True,
+            active=active,
             created_at=self._clock.now(),
+            profile=dict(profile) if profile else None,
         )
 
         def command(session: Session) -> User:
             if session.get(UserRecord, username) is not None:
                 raise ConflictError(f"l'identifiant {username!r} existe déjà")
             session.add(record)
+            if notice is not None:
+                add_notice(session, notice, self._clock.now())
             return to_model(record)
 
         return self._executor.execute(command)
@@ -82,19 +92,64 @@ class IdentityService:
 
         return self._executor.read(command)
 
+    def find_by_email(self, email: str) -> User | None:
+        """The account with this address (compared without case), if any."""
+        query = select(UserRecord).where(func.lower(UserRecord.email) == (email or "").lower())
+        return self._executor.read(lambda s: next((to_model(r) for r in s.scalars(query)), None))
+
+    def activate(self, username: str) -> User:
+        """Let an account sign in (its address is confirmed)."""
+        return self._change(username, lambda record: setattr(record, "active", True))
+
+    def update_profile(self, username: str, profile: Mapping[str, Any]) -> User:
+        return self._change(username, lambda record: setattr(record, "profile", dict(profile)))
+
+    def set_password(self, username: str, password: str, *, stamp: str | None = None) -> User:
+        """A new password; with `stamp`, only if the password is still the one that stamp was
+        taken from (a reset link works once)."""
+        if len(password or "") < MIN_PASSWORD:
+            raise InvalidInputError(
+                f"mot de passe : au moins {MIN_PASSWORD} caractères", field="password"
+            )
+        hashed = _hasher.hash(password)
+
+        def change(record: UserRecord) -> None:
+            if stamp is not None and _stamp(record.password_hash) != stamp:
+                raise ConflictError("ce lien a déjà servi : demandez-en un nouveau")
+            record.password_hash = hashed
+
+        return self._change(username, change)
+
+    def stamp(self, username: str) -> str:
+        """A short fingerprint of the current password, to sign one-time links with."""
+        record = self._executor.read(lambda s: s.get(UserRecord, username))
+        if record is None:
+            raise NotFoundError(f"user {username!r} not found")
+        return _stamp(record.password_hash)
+
+    def _change(self, username: str, change: Callable[[UserRecord], None]) -> User:
+        def command(session: Session) -> User:
+            record = session.get(UserRecord, username)
+            if record is None:
+                raise NotFoundError(f"user {username!r} not found")
+            change(record)
+            return to_model(record)
+
+        return self._executor.execute(command)
+
     def list(self) -> list[User]:
         query = select(UserRecord).order_by(UserRecord.username)
         return self._executor.read(lambda s: [to_model(r) for r in s.scalars(query)])
 
-    def authenticate(self, username: str, password: str) -> User | None:
-        """The user if the password matches an active account, else None."""
+    def authenticate(self, username: str, password: str, *, inactive: bool = False) -> User | None:
+        """The user if the password matches an active account (or any, with `inactive`)."""
         record = self._executor.read(lambda s: s.get(UserRecord, username))
         stored = record.password_hash if record is not None else _DUMMY_HASH
         try:
             _hasher.verify(stored, password)
         except (VerificationError, InvalidHashError):
             return None
-        if record is None or not record.active:
+        if record is None or not (record.active or inactive):
             return None
         return to_model(record)
 
@@ -158,6 +213,10 @@ class IdentityService:
         self._executor.execute(command)
 
 
+def _stamp(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -169,4 +228,5 @@ def to_model(record: UserRecord) -> User:
         display_name=record.display_name,
         roles=tuple((record.roles or {}).get("roles", [])),
         active=record.active,
+        profile=dict(record.profile or {}),
     )

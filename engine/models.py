@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -136,3 +136,14 @@ class User:
     display_name: str
     roles: tuple[str, ...]
     active: bool
+    profile: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message for the outbox that belongs to no instance (an account's confirmation mail)."""
+
+    topic: str
+    kind: str
+    recipient: str
+    payload: dict[str, Any]

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from .clock import Clock
 from .commands import CommandExecutor
-from .models import OutboxMessage
+from .models import Notice, OutboxMessage
 from .retries import RetryPolicy
 from .storage.records import OutboxRecord
-from .storage.stores import open_incident
+from .storage.stores import add_notice, open_incident
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,10 @@ class OutboxService:
     def register(self, topic: str, dispatcher: Dispatcher) -> None:
         """Set what delivers a topic (for dispatchers that need the engine themselves)."""
         self._dispatchers[topic] = dispatcher
+
+    def enqueue(self, notice: Notice) -> None:
+        """Queue a message that belongs to no instance (a password reset mail, say)."""
+        self._executor.execute(lambda s: add_notice(s, notice, self._clock.now()))
 
     def list(
         self, *, kind: str | None = None, topic: str | None = None, status: str | None = None

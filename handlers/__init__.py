@@ -18,6 +18,7 @@ SERVICES: dict[str, Service] = {
 DISPATCHERS: dict[str, Dispatcher] = {
     "email": log_email,
     "task": log_email,  # a user task given to someone
+    "account": log_email,  # a person's account: confirmation, password reset
 }
 
 __all__ = ["DISPATCHERS", "SERVICES"]

@@ -47,6 +47,7 @@ def build_engine(settings: Mapping[str, Any], *, clock: Clock | None = None) -> 
 
 
 def _deliver_by_smtp(engine: Engine, smtp: SmtpSettings) -> None:
+    from .fact.accounts import render_account_mail
     from .fact.delivery import (
         recipients_for,
         render_task_mail,
@@ -61,6 +62,15 @@ def _deliver_by_smtp(engine: Engine, smtp: SmtpSettings) -> None:
             mailer,
             render=renderer_for(engine),
             recipients=recipients_for(engine),
+            sender=smtp.mail_from,
+        ),
+    )
+    engine.outbox.register(
+        "account",
+        EmailDispatcher(
+            mailer,
+            render=lambda message: render_account_mail(message.payload),
+            recipients=lambda message: [message.recipient or ""],
             sender=smtp.mail_from,
         ),
     )

@@ -248,6 +248,8 @@ class UserRecord(Base):
     roles: Mapped[dict[str, Any]]  # {"roles": [...]}: JSON holds a list portably this way
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime]
+    # What the application keeps of a person beyond their account (an applicant's organisation).
+    profile: Mapped[dict[str, Any] | None]
 
 
 class ApiTokenRecord(Base):

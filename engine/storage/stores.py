@@ -11,6 +11,7 @@ from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError
+from ..models import Notice
 from .records import (
     HistoryRecord,
     IncidentRecord,
@@ -195,6 +196,23 @@ class HistoryStore:
             .where(HistoryRecord.instance_id == instance_id)
             .order_by(HistoryRecord.id)
         ).all()
+
+
+def add_notice(session: Session, notice: Notice, at: datetime) -> None:
+    """Queue a message that belongs to no instance; it leaves with the command's commit."""
+    session.add(
+        OutboxRecord(
+            instance_id=None,
+            topic=notice.topic,
+            kind=notice.kind,
+            recipient=notice.recipient,
+            payload=dict(notice.payload),
+            status="pending",
+            attempts=0,
+            created_at=at,
+            next_attempt_at=at,
+        )
+    )
 
 
 def open_incident(

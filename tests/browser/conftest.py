@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,6 +15,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from engine import Engine
+from handlers.mailsink import StoredMail, read_sink, start_sink
 from web import create_app
 from workflows.fact import calls
 from workflows.french import PARIS
@@ -34,17 +38,37 @@ CHROMIUM_ARGS = [
 class Live:
     url: str
     maildir: Path
+    engine: Engine
+
+    def deliver(self) -> list[StoredMail]:
+        """Send what the outbox holds, as a worker would; every mail the sink kept, newest
+        first."""
+        while any(self.engine.outbox.dispatch("browser-tests", limit=50)):
+            pass
+        return read_sink(self.maildir)
+
+    def link_in_last_mail(self, to: str) -> str:
+        """The first link of the newest mail to `to`."""
+        mail = next(m for m in self.deliver() if to in m.recipients)
+        return re.search(r"https?://\S+", mail.text()).group(0)
 
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """Concerto served on a free port (fresh SQLite), with a staff member and a reviewer."""
     folder = tmp_path_factory.mktemp("browser")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        smtp_port = probe.getsockname()[1]
+    sink = start_sink(folder / "mails", port=smtp_port)  # every mail really goes over SMTP
     app = create_app(
         {
             "DATABASE_URL": f"sqlite:///{folder / 'concerto.sqlite'}",
             "SECRET_KEY": "browser",
             "MAILDIR": str(folder / "mails"),
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": smtp_port,
+            "MAIL_FROM": "concerto@concerto.invalid",
         }
     )
     engine = app.extensions["concerto"]
@@ -69,9 +93,10 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield Live(f"http://127.0.0.1:{server.server_port}", folder / "mails")
+    yield Live(f"http://127.0.0.1:{server.server_port}", folder / "mails", engine)
     server.shutdown()
     thread.join()
+    sink.stop()
     engine.close()
 
 

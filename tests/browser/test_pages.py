@@ -50,7 +50,7 @@ def test_pages_mails_are_listed_and_shown_to_staff_only(page, live: Live) -> Non
     sign_in(page, live, "mission.fact")
     page.click("nav >> text=Courriels")
     assert page.inner_text("h1") == "Courriels"
-    row = page.locator("tbody tr").first
+    row = page.locator("tbody tr", has_text="porteur@example.org")
     assert "porteur@example.org" in row.inner_text()
     assert "2 mars 2020 à 10 h 30" in " ".join(row.inner_text().split())  # 09:30 UTC, in Paris
     assert "Date (heure de Paris)" in page.inner_text("thead")

@@ -13,6 +13,7 @@ from engine.models import Instance, ProcessVersion
 
 from .. import PROJECT_ROOT
 from ..french import datetime_fr
+from ..schemas import invalid
 from .config import FIRST_YEAR, LAST_YEAR, PARIS, load_config, past_dates, process_variables
 
 BPMN_DIR = PROJECT_ROOT / "bpmn" / "fact"
@@ -47,7 +48,7 @@ def open_call(engine: Engine, raw_config: dict[str, Any] | None, *, actor: str) 
     try:
         config = load_config(raw_config)
     except ValidationError as exc:
-        raise _invalid(exc) from exc
+        raise invalid(exc) from exc
     refusal = past_dates(config, engine.clock.now())
     if refusal:
         raise InvalidInputError(refusal, field="deposit_deadline")
@@ -99,7 +100,7 @@ def update_config(
     try:
         new = process_variables(load_config(merged))
     except ValidationError as exc:
-        raise _invalid(exc) from exc
+        raise invalid(exc) from exc
     return engine.runtime.set_variables(call.id, {k: new[k] for k in changes}, actor=actor)
 
 
@@ -187,18 +188,3 @@ def _aware(moment: datetime | None, field: str) -> datetime | None:
     if not FIRST_YEAR <= moment.astimezone(PARIS).year <= LAST_YEAR:
         raise InvalidInputError(f"date hors des années {FIRST_YEAR} à {LAST_YEAR}", field=field)
     return moment
-
-
-def _invalid(exc: ValidationError) -> InvalidInputError:
-    errors = _flatten(exc.messages)
-    first = next(iter(errors))
-    return InvalidInputError(f"{first}: {errors[first][0]}", field=first, errors=errors)
-
-
-def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    if isinstance(messages, dict):
-        flat: dict[str, list[str]] = {}
-        for key, value in messages.items():
-            flat.update(_flatten(value, f"{prefix}{key}" if not prefix else f"{prefix}.{key}"))
-        return flat
-    return {prefix or "_schema": [str(m) for m in messages]}

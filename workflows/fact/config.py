@@ -11,17 +11,10 @@ import re
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from marshmallow import (
-    EXCLUDE,
-    Schema,
-    ValidationError,
-    fields,
-    post_load,
-    validate,
-    validates_schema,
-)
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from ..french import PARIS, datetime_fr
+from ..schemas import EMAIL_INVALID, FrenchSchema
 
 
 def paris(day: date, at: time) -> datetime:
@@ -92,43 +85,8 @@ CONTACT = {
 }
 
 
-# The validator of an Email field takes its message when the field is built.
-EMAIL_INVALID = "adresse électronique invalide"
-# marshmallow's messages, in French, by key (a field's own messages keep precedence).
-FRENCH_MESSAGES = {
-    "required": "champ obligatoire",
-    "null": "valeur obligatoire",
-    "invalid": "valeur invalide",
-    "type": "type de valeur invalide",
-    "too_large": "nombre trop grand",
-}
-FRENCH_BY_FIELD = {
-    fields.Integer: {"invalid": "nombre entier attendu"},
-    fields.String: {"invalid": "texte attendu"},
-    fields.Email: {"invalid": EMAIL_INVALID},
-    fields.List: {"invalid": "liste attendue"},
-    fields.Nested: {"type": "objet attendu"},
-    fields.Boolean: {"invalid": "oui ou non attendu (true ou false)"},
-}
 # A date beyond these is a typo (year 1 or 9999), and no mail or document could print it.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-
-
-class FrenchSchema(Schema):
-    """A schema whose every field reports its errors in French."""
-
-    class Meta:
-        unknown = EXCLUDE
-
-    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
-        messages = dict(FRENCH_MESSAGES)
-        ours = set()  # keys our own field classes already say in French
-        for kind in type(field_obj).__mro__[::-1]:
-            messages.update(FRENCH_BY_FIELD.get(kind, {}))
-            if not kind.__module__.startswith("marshmallow"):
-                ours.update(getattr(kind, "default_error_messages", {}))
-        for key in set(field_obj.error_messages) & set(messages) - ours:
-            field_obj.error_messages[key] = messages[key]
 
 
 class TrackSchema(FrenchSchema):

@@ -7,8 +7,9 @@ from typing import Any
 
 from engine import Engine, NotFoundError, OutboxMessage
 
+from ..mailing import Attachment, Mail
 from .calls import DOSSIER_PROCESS
-from .mails import Attachment, Mail, render_mail
+from .mails import render_mail
 
 # Mail kind -> the variable naming the stored document it carries.
 DOCUMENTS = {"receipt": "receipt_document", "convention_ready": "convention"}

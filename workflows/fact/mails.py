@@ -38,10 +38,7 @@ Data read per kind, besides `call_id` and `contact` (every kind):
 
 from __future__ import annotations
 
-import re
-import textwrap
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
@@ -56,23 +53,12 @@ from icalendar import (
     vCalAddress,
     vText,
 )
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, UndefinedError, select_autoescape
 
 from engine import InvalidInputError
-from engine.dates import add_duration, end_of_second, parse_datetime
+from engine.dates import end_of_second, parse_datetime
 
-from ..french import (
-    PARIS,
-    amount_fr,
-    date_fr,
-    datetime_fr,
-    day_fr,
-    days_fr,
-    duration_fr,
-    of_duration_fr,
-    time_fr,
-    time_left_fr,
-)
+from ..french import PARIS, day_fr, time_left_fr
+from ..mailing import Attachment, Mail, compose, environment, glued
 from .config import AXES, TRACKS
 
 TEMPLATES_DIR = Path(__file__).parent / "templates" / "mails"
@@ -101,29 +87,7 @@ KINDS: frozenset[str] = frozenset(
 INVITATION_KINDS = frozenset({"draft_created", "deadline_extended"})
 
 ICS_MIMETYPE = "text/calendar; method=REQUEST"
-NBSP = "\u00a0"  # keeps "50 000 €" and "14 avril 2020" on one line; plain spaces in the output
-WRAP = 76
 _SEQUENCE_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A file joined to a mail."""
-
-    filename: str
-    content: bytes
-    mimetype: str
-
-
-@dataclass(frozen=True)
-class Mail:
-    """A finished mail, ready for delivery."""
-
-    to: str
-    subject: str
-    html: str
-    text: str
-    attachments: tuple[Attachment, ...]
 
 
 # --- French formatting (Babel, Paris time: workflows.french) ---------------------------------
@@ -146,11 +110,6 @@ def axis_label(axis_id: Any) -> str:
     return labels.get(str(axis_id), str(axis_id))
 
 
-def _glued(format_: Callable[..., str]) -> Callable[..., str]:
-    """The template filter: the same text, never broken across lines in the text part."""
-    return lambda *args, **kwargs: format_(*args, **kwargs).replace(" ", NBSP)
-
-
 def _invalid(field: str, message: str) -> NoReturn:
     """Template helper: refuse a value the mail cannot express."""
     raise InvalidInputError(message, field=f"data.{field}")
@@ -158,29 +117,9 @@ def _invalid(field: str, message: str) -> NoReturn:
 
 # --- templates --------------------------------------------------------------------------------
 
-_ENV = Environment(
-    loader=FileSystemLoader(TEMPLATES_DIR),
-    autoescape=select_autoescape(enabled_extensions=("html",), default=False),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_ENV.filters.update(
-    date_fr=_glued(date_fr),
-    day_fr=_glued(day_fr),
-    time_fr=_glued(time_fr),
-    datetime_fr=_glued(datetime_fr),
-    amount_fr=_glued(amount_fr),
-    days_fr=_glued(days_fr),
-    duration_fr=_glued(duration_fr),
-    of_duration_fr=_glued(of_duration_fr),
-    track_label=track_label,
-    axis_label=axis_label,
-)
-_ENV.globals.update(add_duration=add_duration, invalid=_invalid, time_left=_glued(time_left))
-
-_GLUED = re.compile(r" ([:;?!»])")  # French punctuation never starts a wrapped line
-_MISSING = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
+_ENV = environment(TEMPLATES_DIR)
+_ENV.filters.update(track_label=track_label, axis_label=axis_label)
+_ENV.globals.update(invalid=_invalid, time_left=glued(time_left))
 
 
 def render_mail(payload: Mapping[str, Any], *, attachments: Sequence[Attachment] = ()) -> Mail:
@@ -199,15 +138,9 @@ def render_mail(payload: Mapping[str, Any], *, attachments: Sequence[Attachment]
     try:
         if "deposit_deadline" in data or "reschedule" in data:
             context["deadline"] = _deadline(data)
-        text_template = _ENV.get_template(f"{kind}.txt")
-        block = text_template.blocks["subject"](text_template.new_context(context))
-        subject = " ".join(f"[FACT {context['call_id']}] {''.join(block)}".split())
-        context["subject"] = subject
-        text = _tidy(text_template.render(context))
-        html = _ENV.get_template(f"{kind}.html").render(context).replace(NBSP, " ")
+        prefix = f"[FACT {context['call_id']}] "
+        subject, text, html = compose(_ENV, kind, to, context, prefix=prefix)
         files = [deadline_invitation(data)] if kind in INVITATION_KINDS else []
-    except UndefinedError as exc:
-        raise _missing(kind, exc) from exc
     except KeyError as exc:
         raise InvalidInputError(
             f"mail {kind!r} cannot be rendered: data has no {exc.args[0]!r}",
@@ -216,38 +149,6 @@ def render_mail(payload: Mapping[str, Any], *, attachments: Sequence[Attachment]
     except (AttributeError, TypeError, ValueError) as exc:
         raise InvalidInputError(f"mail {kind!r} cannot be rendered: {exc}", field="data") from exc
     return Mail(to=to, subject=subject, html=html, text=text, attachments=(*files, *attachments))
-
-
-def _missing(kind: str, exc: UndefinedError) -> InvalidInputError:
-    match = _MISSING.search(exc.message or "")
-    name = (match.group(1) or match.group(2)) if match else None
-    return InvalidInputError(
-        f"mail {kind!r} cannot be rendered: {exc.message}",
-        field=f"data.{name}" if name else "data",
-    )
-
-
-def _tidy(text: str) -> str:
-    """Wrap long lines for reading (bullets keep a hanging indent) and trim blank runs."""
-    text = _GLUED.sub(NBSP + r"\1", text).replace("« ", "«" + NBSP)
-    text = text.replace("heure de Paris", NBSP.join(("heure", "de", "Paris")))
-    lines: list[str] = []
-    for line in text.splitlines():
-        if len(line) <= WRAP:
-            lines.append(line.rstrip())
-            continue
-        indent = " " * (len(line) - len(line.lstrip(" -")))
-        lines.extend(
-            textwrap.wrap(
-                line,
-                WRAP,
-                subsequent_indent=indent,
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
-        )
-    tidy = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
-    return tidy.replace(NBSP, " ") + "\n"
 
 
 # --- deadline invitation ----------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.smtp import SmtpSettings, YagmailMailer, build_message
-from workflows.fact.mails import Attachment, Mail
+from workflows.mailing import Attachment, Mail
 
 from .conftest import PASSWORD, USER, SmtpServer
 

@@ -13,13 +13,8 @@ from icalendar import Calendar
 from engine import InvalidInputError
 from workflows.fact.bots import deposit_form
 from workflows.fact.config import PARIS, load_config, process_variables
-from workflows.fact.mails import (
-    KINDS,
-    TEMPLATES_DIR,
-    Attachment,
-    deadline_invitation,
-    render_mail,
-)
+from workflows.fact.mails import KINDS, TEMPLATES_DIR, deadline_invitation, render_mail
+from workflows.mailing import Attachment
 
 CALL = process_variables(load_config())  # deadline 2020-04-14T21:59:59+00:00 (summer time)
 DOSSIER_ID = "2020-01-0042"
