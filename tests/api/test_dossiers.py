@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from workflows.fact.bots import deposit_form
+
 from .conftest import Api
 
 
@@ -61,7 +63,12 @@ def test_dossiers_draft_saved_then_deposited_with_a_receipt(api: Api) -> None:
     dossier = api.draft("ana")
     saved = api.call("PUT", f"/api/dossiers/{dossier}/draft", "ana", json={"data": {"title": "T"}})
     assert saved.status_code == 200 and saved.json["variables"]["draft"] == {"title": "T"}
-    deposited = api.deposit(dossier)
+    incomplete = api.post(f"/api/dossiers/{dossier}/deposit", "ana", json={})  # the saved draft
+    assert incomplete.status_code == 422 and "holder_name" in incomplete.json["errors"]
+    full = {**deposit_form(1), "title": "Titre du brouillon"}
+    api.call("PUT", f"/api/dossiers/{dossier}/draft", "ana", json={"data": full})
+    deposited = api.post(f"/api/dossiers/{dossier}/deposit", "ana", json={})
+    assert deposited.json["variables"]["title"] == "Titre du brouillon"
     assert deposited.status_code == 200, deposited.json
     variables = deposited.json["variables"]
     assert variables["deposited_at"].startswith("2020-02-20") and variables["dossier_id"] == dossier

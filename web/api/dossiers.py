@@ -18,7 +18,12 @@ from ..engine_access import current_engine
 from ..errors import ProblemSchema
 from .blueprint import Blueprint
 from .pagination import CountedPage
-from .schemas.common import DataSchema, InstanceSchema, InstanceWithHistorySchema
+from .schemas.common import (
+    DataSchema,
+    DepositSchema,
+    InstanceSchema,
+    InstanceWithHistorySchema,
+)
 
 blp = Blueprint("dossiers", __name__, url_prefix="/api", description="Dossiers")
 
@@ -105,24 +110,24 @@ class DossierDraft(MethodView):
     @requires(APPLICANT)
     def put(self, body, dossier_id):
         """Save the draft's form data without depositing it."""
-        dossier = _own(dossier_id)
-        dossiers.open_task(current_engine(), dossier_id, "deposit")  # still a draft?
-        return current_engine().runtime.set_variables(
-            dossier.id, {"draft": body["data"]}, actor=current_account().username
+        _own(dossier_id)
+        return dossiers.save_draft(
+            current_engine(), dossier_id, body["data"], actor=current_account().username
         )
 
 
 @blp.route("/dossiers/<dossier_id>/deposit")
 class DossierDeposit(MethodView):
-    @blp.arguments(DataSchema())
+    @blp.arguments(DepositSchema())
     @blp.response(200, InstanceSchema)
     @blp.alt_response(403, schema=ProblemSchema)
     @blp.alt_response(409, schema=ProblemSchema)
     @blp.alt_response(422, schema=ProblemSchema)
     @requires(APPLICANT)
     def post(self, body, dossier_id):
-        """Deposit: the deadline, the holder and the form are checked and the receipt issued in
-        one transaction; a deposit before the end of the deadline's second is on time."""
+        """Deposit the data sent, or without `data` the draft as last saved (`PUT …/draft`):
+        the deadline, the holder and the form are checked and the receipt issued in one
+        transaction; a deposit before the end of the deadline's second is on time."""
         _own(dossier_id)
         return dossiers.deposit(
             current_engine(), dossier_id, body["data"], actor=current_account().username

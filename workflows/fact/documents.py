@@ -116,7 +116,8 @@ def _label(data: Mapping[str, Any], key: str, labels: Mapping[str, str]) -> str:
 
 def _axes(data: Mapping[str, Any]) -> list[str]:
     chosen = _require(data, "axes")
-    labels = {str(axis["id"]): f"Axe {axis['id']} : {axis['label']}" for axis in AXES}
+    axes = data.get("call_axes") or AXES  # the call's own axes (dossiers of old kept none)
+    labels = {str(axis["id"]): f"Axe {axis['id']} : {axis['label']}" for axis in axes}
     if not isinstance(chosen, list | tuple) or not chosen:
         raise InvalidInputError("au moins un axe attendu : axes", field="axes")
     unknown = [axis for axis in chosen if str(axis) not in labels]

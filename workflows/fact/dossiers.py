@@ -9,10 +9,10 @@ from typing import Any
 from engine import ConcurrencyError, ConflictError, Engine, InvalidInputError, NotFoundError
 from engine.models import Instance, UserTask
 
-from ..french import datetime_fr
+from ..french import datetime_fr, deadline_fr
 from .calls import DOSSIER_PROCESS, get_call
 from .deadlines import closing_time, too_late
-from .forms import complete_task
+from .forms import complete_task, task_form
 
 NUMBER_ATTEMPTS = 5
 DEPOSIT_ATTEMPTS = 3  # a deposit racing another step on its draft is tried again
@@ -26,8 +26,10 @@ def create_draft(
     holder_email: str,
     track: str,
     actor: str,
+    draft: Mapping[str, Any] | None = None,
 ) -> Instance:
-    """Open a draft on a published call whose deposits are open; numbers it `<call>-NNNN`."""
+    """Open a draft on a published call whose deposits are open; numbers it `<call>-NNNN`.
+    `draft` fills its form ahead (the organisation an applicant's account holds)."""
     call = get_call(engine, call_reference).variables
     now = engine.clock.now()
     if now < datetime.fromisoformat(call["publication_at"]):
@@ -48,8 +50,10 @@ def create_draft(
         "commission_at": call["commission_at"],
         "response_delay": call["response_delay"],
         "criteria": [c["id"] for c in call["criteria"]],
+        "call_axes": call["axes"],
         "contact": call["contact"],
         "staff_email": call["staff_email"],
+        **({"draft": dict(draft)} if draft else {}),
     }
     query = engine.runtime.query().process(DOSSIER_PROCESS).business_key_prefix(call_reference)
     for _ in range(NUMBER_ATTEMPTS):
@@ -64,6 +68,38 @@ def create_draft(
         except ConflictError:  # another draft took the number meanwhile
             continue
     raise ConflictError("could not number the dossier; retry")
+
+
+# Values the deposit form shows (its texts and choices) but that are not the applicant's answers.
+VIEW_KEYS = ("call_id", "call_title", "deadline_text", "axes_choices")
+
+
+def draft_form(engine: Engine, dossier: Instance) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The deposit form of a draft and the data it opens with: the draft as last saved, and
+    the call's texts and choices the form reads (its number, title, deadline, axes)."""
+    task = open_task(engine, dossier.business_key or "", "deposit")
+    form = task_form(engine, task, dossier) or {"components": []}
+    v = dossier.variables
+    view = {
+        "call_id": v["call_id"],
+        "call_title": v["call_title"],
+        "deadline_text": deadline_fr(v["deposit_deadline"]),
+        "axes_choices": [
+            {"label": f"Axe {axis['id']} — {axis['label']}", "value": axis["id"]}
+            for axis in v.get("call_axes") or []
+        ],
+    }
+    return form, {**(v.get("draft") or {}), **view}
+
+
+def save_draft(
+    engine: Engine, dossier_id: str, data: Mapping[str, Any], *, actor: str
+) -> Instance:
+    """Keep what the applicant typed so far (not checked: a draft may be incomplete)."""
+    dossier = get_dossier(engine, dossier_id)
+    open_task(engine, dossier_id, "deposit")  # still a draft?
+    answers = {k: v for k, v in data.items() if k not in VIEW_KEYS}
+    return engine.runtime.set_variables(dossier.id, {"draft": answers}, actor=actor)
 
 
 def get_dossier(engine: Engine, dossier_id: str) -> Instance:
@@ -81,19 +117,21 @@ def open_task(engine: Engine, dossier_id: str, form_key: str) -> UserTask:
 def deposit(
     engine: Engine,
     dossier_id: str,
-    data: Mapping[str, Any],
+    data: Mapping[str, Any] | None = None,
     *,
     actor: str,
     allowed: Callable[[UserTask, Instance], None] | None = None,
 ) -> Instance:
-    """Deposit the draft: either the dossier ends deposited with its receipt, or it is refused
-    with a French message and nothing changes.
+    """Deposit the draft (`data`, or the draft as last saved): either the dossier ends
+    deposited with its receipt, or it is refused with a French message and nothing changes.
 
     The deadline, who may deposit and the form are checked in the depositing command, at the
     instant that command sees (the receipt's time): a deposit before the end of the deadline's
     second is on time, one at or after it is late, whether a worker has closed the draft yet or
     not (`forms.complete_task` checks the deadline of every deposit task).
     """
+    if data is None:
+        data = get_dossier(engine, dossier_id).variables.get("draft") or {}
     for attempt in range(1, DEPOSIT_ATTEMPTS + 1):
         try:
             task = open_task(engine, dossier_id, "deposit")

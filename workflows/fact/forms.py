@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from engine import Engine
+from engine import Engine, InvalidInputError
 from engine.forms import check
 from engine.models import Instance, UserTask
 
 from .deadlines import check_on_time
+
+
+def check_axes(variables: Mapping[str, Any], data: Mapping[str, Any]) -> None:
+    """The axes a dossier answers are axes of its call (the form takes them from the call)."""
+    known = {axis["id"] for axis in variables.get("call_axes") or []}
+    chosen = data.get("axes")
+    if known and isinstance(chosen, list) and not set(chosen) <= known:
+        raise InvalidInputError(
+            "axe inconnu de cet appel à projets", field="axes", errors={"axes": ["axe inconnu"]}
+        )
 
 
 def form_file(task: UserTask, variables: dict[str, Any]) -> str | None:
@@ -49,6 +59,7 @@ def complete_task(
             allowed(task, instance)
         if task.form_key == "deposit":
             check_on_time(instance.variables, engine.clock.now())
+            check_axes(instance.variables, data)
         form = task_form(engine, task, instance)
         if form is not None:  # a task without a form takes any data
             check(form, data)

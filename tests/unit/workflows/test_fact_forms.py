@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from engine import InvalidInputError
 from engine.forms import check, json_schema, validate
 from workflows.fact.bots import deposit_form
 from workflows.fact.config import AXES, CRITERIA
+from workflows.fact.forms import check_axes
 
 FORMS_DIR = Path(__file__).resolve().parents[3] / "bpmn" / "forms"
 FORM_FILES = sorted(FORMS_DIR.glob("*.form"))
@@ -158,7 +160,13 @@ def test_forms_deposit_forms_offer_every_holder_type_the_precheck_judges() -> No
 def test_forms_deposit_rules_match_the_call() -> None:
     form = load("deposit-entreprise")
     properties = json_schema(form)["properties"]
-    assert properties["axes"]["items"]["enum"] == [axis["id"] for axis in AXES]
+    # The axes offered are the call's own (the form reads them from `axes_choices`); a deposit
+    # naming an axis the call does not have is refused by the call's rule.
+    assert "enum" not in properties["axes"]["items"]
+    check_axes({"call_axes": AXES}, {"axes": [1, 3]})
+    with pytest.raises(InvalidInputError) as unknown:
+        check_axes({"call_axes": AXES}, {"axes": [1, 4]})
+    assert unknown.value.errors == {"axes": ["axe inconnu"]}
     assert "300" in properties["headcount"]["title"]
     # The form takes any headcount: the eligibility pre-check refuses with a reason.
     assert validate(form, deposit_form(1, headcount=450)) == {}

@@ -33,3 +33,9 @@ class DataSchema(ma.Schema):
     """Form data: an object of variables."""
 
     data = ma.fields.Dict(keys=ma.fields.String(), required=True)
+
+
+class DepositSchema(ma.Schema):
+    """The deposit form's data; without it, the draft as last saved is deposited."""
+
+    data = ma.fields.Dict(keys=ma.fields.String(), load_default=None)

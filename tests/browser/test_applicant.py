@@ -1,0 +1,119 @@
+"""An applicant in Chromium: from a call's page to a dossier drafted in the form-js viewer,
+saved as they type, deposited (errors first, then the receipt), and listed in "Mes dossiers"."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import PASSWORD, Live, check_page, sign_in
+
+pytestmark = pytest.mark.browser
+
+ORGANISATION = {
+    "name": "Menuiserie Exemple",
+    "siret": "73282932000074",
+    "holder_type": "company",
+    "headcount": 48,
+}
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def applicant(live: Live) -> str:
+    live.engine.identity.create_user(
+        "lea@menuiserie-exemple.fr",
+        PASSWORD,
+        roles=["applicant"],
+        email="lea@menuiserie-exemple.fr",
+        display_name="Léa Martin",
+        profile={"organisation": ORGANISATION},
+    )
+    return "lea@menuiserie-exemple.fr"
+
+
+def test_applicant_drafts_saves_and_deposits_a_dossier(page, live: Live, applicant: str) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, live, applicant)
+    page.goto(f"{live.url}/appels/2026-TEST")
+    page.click("text=Déposer un dossier")
+    assert page.inner_text("h1") == "Déposer un dossier"
+    assert page.is_checked("#volet-entreprise")  # the track that fits a company
+    check_page(page, "candidater")
+    page.click("main button[type=submit]")
+    page.wait_for_selector(".fjs-form")
+    assert "Brouillon" in page.inner_text("h1")
+    dossier = re.search(r"Dossier (2026-TEST-\d{4})", page.inner_text("h1")).group(1)
+    text = words(page.inner_text("#formulaire"))
+    assert "Appel à projets FACT n°2026-TEST « Transformation Numérique Concertée »" in text
+    assert re.search(r"avant le \w+ \d+ \w+ \d{4} à 23 h 59 \(heure de Paris\)", text)
+    assert page.get_by_label("Raison sociale du porteur de projet").input_value() == (
+        "Menuiserie Exemple"
+    )  # from the account
+    page.get_by_label("Intitulé du projet").fill("Atelier numérique concerté")
+    page.get_by_text("Axe 1 — Concertation et négociation").click()
+    page.wait_for_function(
+        "document.getElementById('etat-enregistrement').textContent.startsWith('Enregistré à')"
+    )
+    check_page(page, "brouillon")
+
+    page.reload()  # what was typed was saved
+    page.wait_for_selector(".fjs-form")
+    assert page.get_by_label("Intitulé du projet").input_value() == "Atelier numérique concerté"
+    page.click("text=Déposer le dossier")  # incomplete: refused, with the fields at fault
+    summary = page.locator(".error-summary")
+    assert "Résumé du projet : obligatoire" in words(summary.inner_text())
+    page.wait_for_selector(".fjs-form-field-error")
+    assert "Obligatoire." in page.inner_text("#formulaire")  # the viewer speaks French too
+    assert "Field is required" not in page.inner_text("#formulaire")
+    summary.locator("a", has_text="Résumé du projet").click()
+    assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
+    check_page(page, "depot-refuse")
+
+    for label, value in (
+        ("Résumé du projet", "Un projet mené avec les salariés."),
+        ("Objectifs visés et ambition du projet", "Associer chacun au choix des outils."),
+        ("Méthodologie et démarche proposée (participative, concertée)", "Ateliers, essais."),
+        ("Budget total du projet (€)", "90000"),
+        ("Subvention demandée au Fact (€)", "45000"),
+    ):
+        page.get_by_label(label).fill(value)
+    page.get_by_label("Le CSE a été informé du contenu du projet").check()
+    page.get_by_label("Le CSE sera associé à la mise en œuvre du projet").check()
+    page.get_by_label("Modalités d'information du CSE (réunion, consultation…)").fill("Réunion")
+    page.click("text=Déposer le dossier")  # flushes the pending save first
+    page.wait_for_url(re.compile(rf".*/dossiers/{dossier}$"))
+    assert "Dossier déposé" in page.inner_text("[role=status]")
+    assert "Déposé le" in page.inner_text("h1")
+    check_page(page, "depose")
+    with page.expect_download() as download:
+        page.click(f"text=receipt-{dossier}.pdf")
+    assert download.value.path().read_bytes().startswith(b"%PDF")
+
+    page.click("nav >> text=Mes dossiers")
+    row = words(page.locator("tbody tr", has_text=dossier).inner_text())
+    assert "Atelier numérique concerté" in row and "Déposé le" in row
+    check_page(page, "mes-dossiers")
+
+
+def test_another_applicants_dossier_is_not_found(page, live: Live, applicant: str) -> None:  # type: ignore[no-untyped-def]
+    live.engine.identity.create_user(
+        "autre@exemple.fr", PASSWORD, roles=["applicant"], email="autre@exemple.fr"
+    )
+    sign_in(page, live, applicant)
+    page.goto(f"{live.url}/appels/2026-TEST/candidater")
+    page.click("main button[type=submit]")
+    page.wait_for_selector(".fjs-form")
+    dossier = re.search(r"(2026-TEST-\d{4})", page.inner_text("h1")).group(1)
+    page.click("text=Se déconnecter")
+    sign_in(page, live, "autre@exemple.fr")
+    assert page.goto(f"{live.url}/dossiers/{dossier}").status == 404
+    response = page.request.post(
+        f"{live.url}/dossiers/{dossier}/brouillon", data={"data": {"title": "volé"}}
+    )
+    assert response.status in (400, 404)  # no CSRF token, and not theirs either way
+    assert page.goto(f"{live.url}/mes-dossiers").status == 200
+    assert dossier not in page.inner_text("main")

@@ -1,0 +1,103 @@
+// The dossier form: drawn by the form-js viewer from the task's schema, saved as one types
+// (after a pause), and flushed before the deposit so that the deposit takes what was typed.
+(function () {
+  "use strict";
+
+  // The viewer's own checks speak English; they say here what the server says.
+  var FRENCH = [
+    [/^Field is required\.$/, "Obligatoire."],
+    [/^Field must have minimum value of (.+)\.$/, "Doit être au moins $1."],
+    [/^Field must have maximum value of (.+)\.$/, "Doit être au plus $1."],
+    [/^Field must have minimum length of (.+)\.$/, "Doit comporter au moins $1 caractères."],
+    [/^Field must have maximum length of (.+)\.$/, "Doit comporter au plus $1 caractères."],
+    [/^Field must match pattern .*$/, "Ne respecte pas le format attendu."],
+    [/^Field must be a valid email\.$/, "Adresse électronique invalide."],
+    [/^Field must be a valid +international phone number.*$/,
+      "Numéro de téléphone invalide (format international attendu : +33 …)."],
+    [/^Value is not a number\.$/, "Doit être un nombre."],
+    [/^Value is expected to be an integer\.$/, "Doit être un nombre entier."],
+    [/^Please select a valid value, the two nearest valid values are (.+) and (.+)\.$/,
+      "Valeur invalide : les plus proches sont $1 et $2."]
+  ];
+
+  function french(message) {
+    for (var i = 0; i < FRENCH.length; i++) {
+      if (FRENCH[i][0].test(message)) { return message.replace(FRENCH[i][0], FRENCH[i][1]); }
+    }
+    return message;
+  }
+
+  function speakFrench(form) {
+    var validator = form.get("validator");
+    ["validateField", "validateFieldInstance"].forEach(function (name) {
+      var original = validator[name].bind(validator);
+      validator[name] = function (field, value) { return original(field, value).map(french); };
+    });
+  }
+
+  // A link of the error summary leads to its field, which the viewer named itself.
+  function linkSummary(root) {
+    var links = document.querySelectorAll(".error-summary a[data-label]");
+    Array.prototype.forEach.call(links, function (link) {
+      link.addEventListener("click", function (event) {
+        var labels = root.querySelectorAll("label");
+        for (var i = 0; i < labels.length; i++) {
+          var text = labels[i].textContent.replace(/\*$/, "").trim();
+          var target = labels[i].htmlFor && document.getElementById(labels[i].htmlFor);
+          if (text === link.dataset.label && target) {
+            event.preventDefault();
+            target.focus();
+            return;
+          }
+        }
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var root = document.getElementById("formulaire");
+    if (!root || !window.ConcertoForms) { return; }
+    var schema = JSON.parse(document.getElementById("form-schema").textContent);
+    var latest = JSON.parse(document.getElementById("form-data").textContent);
+    var status = document.getElementById("etat-enregistrement");
+    var token = document.querySelector('meta[name="csrf-token"]').content;
+    var deposit = document.getElementById("depot");
+    var form = new window.ConcertoForms.Form({ container: root });
+    var timer = null;
+    speakFrench(form);
+
+    function save() {
+      timer = null;
+      return fetch(root.dataset.saveUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+        body: JSON.stringify({ data: latest })
+      }).then(function (response) {
+        return response.json().then(function (body) {
+          status.textContent = response.ok ? body.message : body.detail;
+        });
+      }).catch(function () {
+        status.textContent = "Enregistrement impossible : vérifiez votre connexion, puis réessayez.";
+      });
+    }
+
+    form.importSchema(schema, latest).then(function () {
+      if (root.dataset.showErrors) { form.validate(); }
+      linkSummary(root);
+      form.on("changed", function (event) {
+        if (JSON.stringify(event.data) === JSON.stringify(latest)) { return; }
+        latest = event.data;
+        status.textContent = "Modifications en cours d'enregistrement…";
+        if (timer) { clearTimeout(timer); }
+        timer = setTimeout(save, 700);
+      });
+    });
+    deposit.addEventListener("submit", function (event) {
+      if (timer === null) { return; }
+      event.preventDefault();
+      clearTimeout(timer);
+      save().then(function () { deposit.submit(); });
+    });
+  });
+})();

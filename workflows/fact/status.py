@@ -1,0 +1,103 @@
+"""Where a dossier stands, in the applicant's words, and what is expected next.
+
+Read from the dossier's variables and its open tasks only: a list of dossiers asks nothing more
+of the engine than one query for the instances and one for their open tasks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from engine import Engine
+from engine.models import Instance, UserTask
+
+from ..french import amount_fr, date_fr, datetime_fr, deadline_fr
+from .calls import DOSSIER_PROCESS
+
+DRAFT, DEPOSITED, EXAMINED, GRANTED, CLOSED = "draft", "deposited", "examined", "granted", "closed"
+
+
+@dataclass(frozen=True)
+class Status:
+    """A dossier's state as a tag (`kind` gives its look) and the next thing to expect."""
+
+    label: str
+    kind: str
+    next_step: str
+
+    @property
+    def is_draft(self) -> bool:
+        return self.kind == DRAFT
+
+
+def status_of(dossier: Instance, open_forms: Iterable[str] = ()) -> Status:
+    """The status of one dossier; `open_forms` are the form keys of its open tasks."""
+    v: dict[str, Any] = dossier.variables
+    forms = set(open_forms)
+    outcome = v.get("outcome")
+    if outcome == "withdrawn":
+        return Status("Retiré", CLOSED, "Le dossier ne sera pas examiné.")
+    if outcome == "expired":
+        return Status(
+            "Non déposé",
+            CLOSED,
+            f"La date limite du {deadline_fr(v['deposit_deadline'])} est passée.",
+        )
+    if "deposit" in forms or (dossier.status == "running" and not v.get("deposited_at")):
+        return Status(
+            "Brouillon",
+            DRAFT,
+            f"À déposer avant le {deadline_fr(v['deposit_deadline'])} (heure de Paris) : "
+            "un brouillon n'est pas un dépôt.",
+        )
+    if outcome in ("accepted", "partial"):
+        word = "Retenu" if outcome == "accepted" else "Retenu en partie"
+        label = f"{word} : {amount_fr(v.get('amount_granted') or 0)}"
+        if v.get("convention_signed"):
+            return Status(label, GRANTED, "Convention signée par les deux parties.")
+        if "convention_signature" in forms:
+            return Status(label, GRANTED, "Convention à signer.")
+        if "convention_countersignature" in forms:
+            return Status(label, GRANTED, "Convention signée, en attente de contre-signature.")
+        return Status(label, GRANTED, "La convention vous sera envoyée pour signature.")
+    if outcome == "refused":
+        return Status("Non retenu", CLOSED, "La commission n'a pas retenu le projet.")
+    if outcome == "ineligible" or v.get("eligible") is False:
+        return Status("Non éligible", CLOSED, v.get("eligibility_reason") or "")
+    commission = v.get("commission_at")
+    later = f" ; commission le {date_fr(commission)}" if commission else ""
+    if v.get("eligible"):
+        return Status("En instruction", EXAMINED, f"Évaluation par des experts{later}.")
+    deposited = datetime.fromisoformat(v["deposited_at"]).replace(second=0, microsecond=0)
+    return Status(
+        f"Déposé le {datetime_fr(deposited)}",
+        DEPOSITED,
+        f"La Mission Fact vérifie l'éligibilité du dossier{later}.",
+    )
+
+
+def statuses(
+    dossiers: Iterable[Instance], tasks: Iterable[UserTask]
+) -> list[tuple[Instance, Status]]:
+    """Each dossier with its status, given the open tasks of all of them."""
+    forms: dict[str, set[str]] = {}
+    for task in tasks:
+        if task.business_key and task.form_key:
+            forms.setdefault(task.business_key, set()).add(task.form_key)
+    return [(d, status_of(d, forms.get(d.business_key or "", ()))) for d in dossiers]
+
+
+def applicant_dossiers(engine: Engine, username: str) -> list[tuple[Instance, Status]]:
+    """The dossiers an applicant opened, newest first, with their status."""
+    found = engine.runtime.query().process(DOSSIER_PROCESS).started_by(username).list()
+    tasks = engine.tasks.query().assignee(username).list()
+    return statuses(sorted(found, key=lambda d: d.started_at, reverse=True), tasks)
+
+
+def dossier_status(engine: Engine, dossier: Instance) -> Status:
+    """The status of one dossier, with its open tasks."""
+    tasks = engine.tasks.query().business_key(dossier.business_key or "").list()
+    return status_of(dossier, [t.form_key for t in tasks if t.form_key])
