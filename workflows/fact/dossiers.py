@@ -92,9 +92,7 @@ def draft_form(engine: Engine, dossier: Instance) -> tuple[dict[str, Any], dict[
     return form, {**(v.get("draft") or {}), **view}
 
 
-def save_draft(
-    engine: Engine, dossier_id: str, data: Mapping[str, Any], *, actor: str
-) -> Instance:
+def save_draft(engine: Engine, dossier_id: str, data: Mapping[str, Any], *, actor: str) -> Instance:
     """Keep what the applicant typed so far (not checked: a draft may be incomplete)."""
     dossier = get_dossier(engine, dossier_id)
     open_task(engine, dossier_id, "deposit")  # still a draft?
