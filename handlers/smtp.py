@@ -78,7 +78,14 @@ def build_message(
     for name, value in (headers or {}).items():
         message[name] = value
     message["From"] = sender
-    message["To"] = ", ".join(recipients)
+    if len(recipients) == 1:
+        message["To"] = recipients[0]
+    else:  # a mail to many never shows them to each other: one transaction, all in Bcc
+        message["To"] = "undisclosed-recipients:;"
+        message["Bcc"] = ", ".join(recipients)
+    reply_to = getattr(mail, "reply_to", None)
+    if reply_to:  # answers reach the people in charge, not the sending address
+        message["Reply-To"] = reply_to
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = message_id
@@ -100,6 +107,17 @@ def build_message(
     return message
 
 
+def envelope_recipients(message: EmailMessage) -> list[str]:
+    """Every address of To, Cc and Bcc (a group such as "undisclosed-recipients:;" has none)."""
+    return [
+        address.addr_spec
+        for name in ("To", "Cc", "Bcc")
+        for header in message.get_all(name, [])
+        for address in getattr(header, "addresses", ())
+        if address.addr_spec and address.addr_spec != "<>"
+    ]
+
+
 class YagmailMailer:
     """An SMTP session is opened lazily and reused, one per thread."""
 
@@ -116,7 +134,8 @@ class YagmailMailer:
         self._local.client = client
 
     def send(self, message: EmailMessage) -> None:
-        recipients = [a.strip() for a in str(message["To"]).split(",") if a.strip()]
+        recipients = envelope_recipients(message)
+        del message["Bcc"]  # the envelope carries them; the header is never sent
         client = self._connect()
         try:
             refused = client.smtp.sendmail(self.settings.mail_from, recipients, message.as_string())

@@ -21,6 +21,8 @@ class DefaultSettings:
     DATABASE_URL = os.environ.get("DATABASE_URL", workflows.DEFAULT_DATABASE_URL)
     SCRIPT_TIME_LIMIT = float(os.environ.get("SCRIPT_TIME_LIMIT", "1.0"))
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # Where people reach the service: mails lead to its pages from there.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
 

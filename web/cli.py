@@ -78,6 +78,7 @@ def run(host: str, port: int, database_url: str | None) -> None:
     demo_call = ensure_demo_call(engine)
     children = []
     worker_env = dict(os.environ)
+    worker_env.setdefault("BASE_URL", f"http://{host}:{port}")  # where mails lead to
     if not os.environ.get("SMTP_HOST"):  # no mail server configured: a local sink keeps them
         children.append(subprocess.Popen([sys.executable, "-m", "web.cli", "mail-sink"]))
         worker_env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(SINK_PORT), SMTP_SECURITY="none")

@@ -42,11 +42,11 @@ def build_engine(settings: Mapping[str, Any], *, clock: Clock | None = None) -> 
         )
     )
     if settings.get("SMTP_HOST"):  # otherwise mails go to the log
-        _deliver_by_smtp(engine, SmtpSettings.from_env(settings))
+        _deliver_by_smtp(engine, SmtpSettings.from_env(settings), settings.get("BASE_URL"))
     return engine
 
 
-def _deliver_by_smtp(engine: Engine, smtp: SmtpSettings) -> None:
+def _deliver_by_smtp(engine: Engine, smtp: SmtpSettings, base_url: str | None) -> None:
     from .fact.accounts import render_account_mail
     from .fact.delivery import (
         recipients_for,
@@ -60,7 +60,7 @@ def _deliver_by_smtp(engine: Engine, smtp: SmtpSettings) -> None:
         "email",
         EmailDispatcher(
             mailer,
-            render=renderer_for(engine),
+            render=renderer_for(engine, base_url),
             recipients=recipients_for(engine),
             sender=smtp.mail_from,
         ),

@@ -55,6 +55,7 @@ class Mail:
     html: str
     text: str
     attachments: tuple[Attachment, ...]
+    reply_to: str | None = None  # where an answer goes (the service in charge)
 
 
 def glued(format_: Callable[..., str]) -> Callable[..., str]:

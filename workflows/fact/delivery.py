@@ -39,8 +39,9 @@ def recipients_for(engine: Engine) -> Callable[[OutboxMessage], list[str]]:
     return resolve
 
 
-def renderer_for(engine: Engine) -> Callable[[OutboxMessage], Mail]:
-    """Render a mail with the documents stored for its dossier attached (receipt, convention)."""
+def renderer_for(engine: Engine, base_url: str | None = None) -> Callable[[OutboxMessage], Mail]:
+    """Render a mail with the documents stored for its dossier attached (receipt, convention),
+    leading to its page at `base_url`."""
 
     def render(message: OutboxMessage) -> Mail:
         attachments = []
@@ -49,7 +50,7 @@ def renderer_for(engine: Engine) -> Callable[[OutboxMessage], Mail]:
         if variable and message.instance_id and data.get(variable):
             info, content = engine.documents.get(message.instance_id, data[variable]["document"])
             attachments.append(Attachment(info.name, content, info.mimetype))
-        return render_mail(message.payload, attachments=attachments)
+        return render_mail(message.payload, attachments=attachments, base_url=base_url)
 
     return render
 

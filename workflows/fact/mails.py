@@ -122,8 +122,14 @@ _ENV.filters.update(track_label=track_label, axis_label=axis_label)
 _ENV.globals.update(invalid=_invalid, time_left=glued(time_left))
 
 
-def render_mail(payload: Mapping[str, Any], *, attachments: Sequence[Attachment] = ()) -> Mail:
-    """The finished mail for one `email` outbox payload; `attachments` are added at the end."""
+def render_mail(
+    payload: Mapping[str, Any],
+    *,
+    attachments: Sequence[Attachment] = (),
+    base_url: str | None = None,
+) -> Mail:
+    """The finished mail for one `email` outbox payload; `attachments` are added at the end.
+    With `base_url` (where the service is reached), the mail leads to the page it is about."""
     kind = payload.get("kind")
     if kind not in KINDS:
         raise InvalidInputError(f"unknown mail kind {kind!r}", field="kind")
@@ -135,6 +141,9 @@ def render_mail(payload: Mapping[str, Any], *, attachments: Sequence[Attachment]
         raise InvalidInputError(f"mail {kind!r} has no data", field="data")
     context: dict[str, Any] = {**data, "kind": kind, "to": to}
     context["business_key"] = payload.get("business_key")
+    link = _link(kind, to, data, base_url)
+    if link:
+        context["link"] = link
     try:
         if "deposit_deadline" in data or "reschedule" in data:
             context["deadline"] = _deadline(data)
@@ -148,7 +157,34 @@ def render_mail(payload: Mapping[str, Any], *, attachments: Sequence[Attachment]
         ) from exc
     except (AttributeError, TypeError, ValueError) as exc:
         raise InvalidInputError(f"mail {kind!r} cannot be rendered: {exc}", field="data") from exc
-    return Mail(to=to, subject=subject, html=html, text=text, attachments=(*files, *attachments))
+    contact = data.get("contact") if isinstance(data.get("contact"), Mapping) else {}
+    return Mail(
+        to=to,
+        subject=subject,
+        html=html,
+        text=text,
+        attachments=(*files, *attachments),
+        reply_to=contact.get("email"),
+    )
+
+
+def _link(
+    kind: str, to: str, data: Mapping[str, Any], base_url: str | None
+) -> dict[str, str] | None:
+    """The page a mail leads to: the holder's dossier, the call, or the holder's dossiers."""
+    if not base_url:
+        return None
+    base = base_url.rstrip("/")
+    if data.get("dossier_id") and to == data.get("holder_email"):
+        return {
+            "text": "Voir votre dossier en ligne",
+            "url": f"{base}/dossiers/{data['dossier_id']}",
+        }
+    if kind == "call_published":
+        return {"text": "Lire l'appel à projets", "url": f"{base}/appels/{data['call_id']}"}
+    if kind == "call_closed":
+        return {"text": "Voir vos dossiers", "url": f"{base}/mes-dossiers"}
+    return None
 
 
 # --- deadline invitation ----------------------------------------------------------------------

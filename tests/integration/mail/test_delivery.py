@@ -190,3 +190,52 @@ def test_delivery_every_milestone_of_a_funded_dossier_reaches_its_recipient(
     )
     assert "Convention" in text and dossier in text
     assert engine.outbox.list(status="pending") == []
+
+
+def test_delivery_mails_lead_to_their_page_answers_reach_the_service_and_many_stay_private(
+    tmp_path: Path, smtp: SmtpServer
+) -> None:
+    clock = FrozenClock(PUBLISHED - timedelta(days=1))
+    engine = workflows.build_engine(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'links.sqlite'}",
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": smtp.port,
+            "MAIL_FROM": "ne-pas-repondre@anact.test",
+            "BASE_URL": "https://concerto.anact.test/",
+        },
+        clock=clock,
+    )
+    engine.management.create_schema()
+    calls.deploy(engine)
+    calls.open_call(engine, {}, actor="staff")
+    clock.set(PUBLISHED + timedelta(days=1))
+    engine.timers.fire_due()
+    first, second = _deposited(engine, 1), _deposited(engine, 2)
+    clock.set(datetime(2020, 4, 14, 22, 0, tzinfo=UTC))  # deposits close: one mail to all
+    engine.timers.fire_due()
+    while any(engine.outbox.dispatch("w1")):
+        pass
+    by_kind: dict[str, list] = {}
+    for message in smtp.inbox.messages:
+        by_kind.setdefault(str(message["X-Concerto-Kind"]), []).append(message)
+    receipt = by_kind["receipt"][0]
+    text = " ".join(receipt.get_body(("plain",)).get_content().split())  # lines are wrapped
+    dossier = first if "porteur1" in str(receipt["To"]) else second
+    assert f"Voir votre dossier en ligne : https://concerto.anact.test/dossiers/{dossier}" in text
+    assert (
+        f'href="https://concerto.anact.test/dossiers/{dossier}"'
+        in receipt.get_body(("html",)).get_content()
+    )
+    assert receipt["From"] == "ne-pas-repondre@anact.test"
+    assert receipt["Reply-To"] == "infofact@anact.fr"  # the call's contact answers
+    published = " ".join(by_kind["call_published"][0].get_body(("plain",)).get_content().split())
+    assert "https://concerto.anact.test/appels/2020-01" in published
+    (closed,) = by_kind["call_closed"]  # one mail, delivered to both holders
+    assert str(closed["To"]) == "undisclosed-recipients:;" and closed["Bcc"] is None
+    envelope = smtp.inbox.envelopes[smtp.inbox.messages.index(closed)]
+    assert sorted(envelope) == ["porteur1@example.org", "porteur2@example.org"]
+    assert "https://concerto.anact.test/mes-dossiers" in " ".join(
+        closed.get_body(("plain",)).get_content().split()
+    )
+    engine.close()
