@@ -55,11 +55,14 @@ def day_fr(value: Any) -> str:
     return _glued(format_date(moment, _day_pattern(moment, "EEEE d MMMM y"), locale=LOCALE))
 
 
-def time_fr(value: Any, seconds: bool = False) -> str:
-    """`9 h`, `9 h 30`, `23 h 59 min 59 s` (seconds when asked or when not zero)."""
+def time_fr(value: Any, seconds: bool | None = None) -> str:
+    """`9 h`, `9 h 30`, `23 h 59 min 59 s`: seconds when asked (True), never (False), or
+    when not zero (None)."""
     moment = paris(value)
     if not isinstance(moment, datetime):
         raise ValueError(f"{value!r} has no time of day")
+    if seconds is False:
+        moment = moment.replace(second=0)
     if seconds or moment.second:
         pattern = "H 'h' mm 'min' ss 's'"
     elif moment.minute:
@@ -69,7 +72,7 @@ def time_fr(value: Any, seconds: bool = False) -> str:
     return _glued(format_datetime(moment, pattern, tzinfo=PARIS, locale=LOCALE))
 
 
-def datetime_fr(value: Any, seconds: bool = False) -> str:
+def datetime_fr(value: Any, seconds: bool | None = None) -> str:
     """`14 avril 2020 à 23 h 59 min 58 s`, Paris time."""
     return f"{date_fr(value)} à {time_fr(value, seconds)}"
 

@@ -9,13 +9,13 @@ import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
-from engine import Engine
+from engine import Engine, FrozenClock
 from handlers.mailsink import StoredMail, read_sink, start_sink
 from web import create_app
 from workflows.fact import calls
@@ -69,6 +69,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": smtp_port,
             "MAIL_FROM": "concerto@concerto.invalid",
+            "CLOCK": FrozenClock(datetime.now(UTC)),  # tests move it to reach later stages
         }
     )
     engine = app.extensions["concerto"]

@@ -27,7 +27,7 @@ from workflows.fact import dossiers
 from workflows.fact.catalogue import call_page
 from workflows.fact.config import HOLDER_TYPES
 from workflows.fact.roles import APPLICANT
-from workflows.fact.status import applicant_dossiers, dossier_status
+from workflows.fact.status import applicant_dossiers, dossier_status, timeline
 from workflows.french import time_fr
 
 from ..engine_access import current_engine
@@ -103,7 +103,7 @@ def save(dossier_id: str) -> Response:
     except NotFoundError:
         return jsonify(detail="ce dossier n'est plus un brouillon : rechargez la page"), 409
     moment = engine.clock.now()
-    shown = time_fr(moment.replace(second=0, microsecond=0))  # "Enregistré à 14 h 32"
+    shown = time_fr(moment, seconds=False)  # "Enregistré à 14 h 32"
     return jsonify(saved_at=moment.isoformat(), message=f"Enregistré à {shown}")
 
 
@@ -125,6 +125,29 @@ def deposit(dossier_id: str) -> Any:
     return redirect(url_for("applicant.dossier", dossier_id=dossier_id))
 
 
+@bp.post("/dossiers/<dossier_id>/signature")
+@login_required
+def sign(dossier_id: str) -> Any:
+    found = _own(dossier_id)
+    data = {
+        "holder_signed": request.form.get("holder_signed") == "oui",
+        "signatory_name": request.form.get("signatory_name", "").strip(),
+        "signatory_role": request.form.get("signatory_role", "").strip(),
+    }
+    try:
+        dossiers.sign_convention(
+            current_engine(), found.business_key or "", data, actor=current_user.user.username
+        )
+    except InvalidInputError as exc:
+        errors = exc.errors or {exc.field or "holder_signed": [str(exc)]}
+        return _dossier_page(found, errors=errors, signature=data), 422
+    except (ConflictError, NotFoundError):
+        flash("La convention n'attend plus votre signature.", "danger")
+        return redirect(url_for("applicant.dossier", dossier_id=dossier_id))
+    flash("Convention signée : l'Anact va la contresigner.", "success")
+    return redirect(url_for("applicant.dossier", dossier_id=dossier_id))
+
+
 @bp.get("/dossiers/<dossier_id>/documents/<name>")
 @login_required
 def document(dossier_id: str, name: str) -> Response:
@@ -136,7 +159,11 @@ def document(dossier_id: str, name: str) -> Response:
     )
 
 
-def _dossier_page(found: Instance, errors: dict[str, list[str]] | None = None) -> str:
+def _dossier_page(
+    found: Instance,
+    errors: dict[str, list[str]] | None = None,
+    signature: dict[str, Any] | None = None,
+) -> str:
     engine = current_engine()
     status = dossier_status(engine, found)
     context: dict[str, Any] = {
@@ -144,6 +171,9 @@ def _dossier_page(found: Instance, errors: dict[str, list[str]] | None = None) -
         "status": status,
         "errors": errors or {},
         "documents": engine.documents.list(found.id),
+        "milestones": timeline(engine, found),
+        "signature": signature or {},
+        "to_sign": status.to_sign,
     }
     if status.is_draft:
         context["form"], context["form_data"] = dossiers.draft_form(engine, found)

@@ -163,6 +163,15 @@ def _refusal(engine: Engine, dossier_id: str, exc: Exception) -> Exception:
     return exc
 
 
+def sign_convention(
+    engine: Engine, dossier_id: str, data: Mapping[str, Any], *, actor: str
+) -> Instance:
+    """The holder signs the convention (the form says who signs and as what)."""
+    task = open_task(engine, dossier_id, "convention_signature")
+    complete_task(engine, task.id, dict(data), actor=actor)
+    return get_dossier(engine, dossier_id)
+
+
 def withdraw(engine: Engine, dossier_id: str, *, reason: str, actor: str) -> Instance:
     """The holder withdraws the dossier; possible at any point before the decision."""
     engine.messages.correlate(

@@ -18,6 +18,7 @@ from ..french import amount_fr, date_fr, datetime_fr, deadline_fr
 from .calls import DOSSIER_PROCESS
 
 DRAFT, DEPOSITED, EXAMINED, GRANTED, CLOSED = "draft", "deposited", "examined", "granted", "closed"
+TO_SIGN = "Convention à signer."
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ class Status:
     @property
     def is_draft(self) -> bool:
         return self.kind == DRAFT
+
+    @property
+    def to_sign(self) -> bool:
+        return self.next_step == TO_SIGN
 
 
 def status_of(dossier: Instance, open_forms: Iterable[str] = ()) -> Status:
@@ -59,7 +64,7 @@ def status_of(dossier: Instance, open_forms: Iterable[str] = ()) -> Status:
         if v.get("convention_signed"):
             return Status(label, GRANTED, "Convention signée par les deux parties.")
         if "convention_signature" in forms:
-            return Status(label, GRANTED, "Convention à signer.")
+            return Status(label, GRANTED, TO_SIGN)
         if "convention_countersignature" in forms:
             return Status(label, GRANTED, "Convention signée, en attente de contre-signature.")
         return Status(label, GRANTED, "La convention vous sera envoyée pour signature.")
@@ -71,9 +76,8 @@ def status_of(dossier: Instance, open_forms: Iterable[str] = ()) -> Status:
     later = f" ; commission le {date_fr(commission)}" if commission else ""
     if v.get("eligible"):
         return Status("En instruction", EXAMINED, f"Évaluation par des experts{later}.")
-    deposited = datetime.fromisoformat(v["deposited_at"]).replace(second=0, microsecond=0)
     return Status(
-        f"Déposé le {datetime_fr(deposited)}",
+        f"Déposé le {datetime_fr(v['deposited_at'], seconds=False)}",
         DEPOSITED,
         f"La Mission Fact vérifie l'éligibilité du dossier{later}.",
     )
@@ -101,3 +105,39 @@ def dossier_status(engine: Engine, dossier: Instance) -> Status:
     """The status of one dossier, with its open tasks."""
     tasks = engine.tasks.query().business_key(dossier.business_key or "").list()
     return status_of(dossier, [t.form_key for t in tasks if t.form_key])
+
+
+# The steps of a dossier's history an applicant reads, by (action, element).
+MILESTONES = {
+    ("started", None): "Brouillon créé",
+    ("task_completed", "deposit_task"): "Dossier déposé",
+    (
+        "timer_fired",
+        "deposit_deadline_timer",
+    ): "Date limite passée : le brouillon n'a pas été déposé",
+    ("message_received", "call_rescheduled"): "Dates de l'appel à projets modifiées",
+    ("task_completed", "eligibility_task"): "Éligibilité examinée",
+    ("message_received", "commission_decided"): "Décision de la commission",
+    ("task_completed", "notify_task"): "Décision notifiée",
+    ("task_completed", "sign_task"): "Convention signée par le porteur de projet",
+    ("task_completed", "countersign_task"): "Convention contresignée par l'Anact",
+    ("message_received", "withdrawal"): "Dossier retiré",
+}
+
+
+@dataclass(frozen=True)
+class Milestone:
+    at: datetime
+    label: str
+
+
+def timeline(engine: Engine, dossier: Instance) -> list[Milestone]:
+    """The milestones of a dossier, oldest first, as its holder reads them."""
+    found = []
+    for entry in engine.history.for_instance(dossier.id):
+        label = MILESTONES.get(
+            (entry.action, entry.element_id if entry.action != "started" else None)
+        )
+        if label:
+            found.append(Milestone(entry.at, label))
+    return found
