@@ -23,7 +23,13 @@ from engine import Engine, EngineError
 from engine.worker import Worker, WorkerSettings
 from handlers.mailsink import start_sink
 from workflows.fact import calls
-from workflows.fact.demo import DEMO_PASSWORD, ensure_demo_call, ensure_demo_users
+from workflows.fact.demo import (
+    DEMO_PASSWORD,
+    DEMO_TOUR,
+    ensure_demo_call,
+    ensure_demo_dossiers,
+    ensure_demo_users,
+)
 from workflows.fact.roles import ROLES
 from workflows.fact.simulation import SimulationReport, plan_extension, simulate
 from workflows.french import date_fr, datetime_fr, time_fr
@@ -76,6 +82,7 @@ def run(host: str, port: int, database_url: str | None) -> None:
     calls.deploy(engine)
     demo = ensure_demo_users(engine)
     demo_call = ensure_demo_call(engine)
+    ensure_demo_dossiers(engine)
     children = []
     worker_env = dict(os.environ)
     worker_env.setdefault("BASE_URL", f"http://{host}:{port}")  # where mails lead to
@@ -91,6 +98,9 @@ def run(host: str, port: int, database_url: str | None) -> None:
     click.echo(f"Comptes de démonstration (mot de passe : {DEMO_PASSWORD}) :")
     for username, roles in demo:
         click.echo(f"  {username:14s} {roles}")
+    click.echo("Ce que chacun y trouve :")
+    for username, what in DEMO_TOUR:
+        click.echo(f"  {username:14s} {what}")
     click.echo(f"Worker lancé (pid {worker.pid}) ; état : concerto status")
     try:
         app.run(host=host, port=port, use_reloader=False)

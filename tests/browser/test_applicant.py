@@ -117,3 +117,49 @@ def test_another_applicants_dossier_is_not_found(page, live: Live, applicant: st
     assert response.status in (400, 404)  # no CSRF token, and not theirs either way
     assert page.goto(f"{live.url}/mes-dossiers").status == 200
     assert dossier not in page.inner_text("main")
+
+
+def test_a_dossier_is_filled_and_deposited_with_the_keyboard_alone(
+    page, live: Live, applicant: str
+) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, live, applicant)
+    page.goto(f"{live.url}/appels/2026-TEST/candidater")
+    page.click("main button[type=submit]")
+    page.wait_for_selector(".fjs-form")
+    answers = {
+        "Intitulé du projet": "Projet au clavier",
+        "Résumé du projet": "Écrit sans souris.",
+        "Objectifs visés et ambition du projet": "Montrer que tout se fait au clavier.",
+        "Méthodologie et démarche proposée (participative, concertée)": "Tabulations.",
+        "Budget total du projet (€)": "20000",
+        "Subvention demandée au Fact (€)": "10000",
+    }
+    ticks = {
+        "Axe 2 — Capitalisation et transfert pour la montée en compétences des acteurs",
+        "Le CSE a été informé du contenu du projet",
+        "Le CSE sera associé à la mise en œuvre du projet",
+    }
+    page.focus("#formulaire input")  # the first field of the form
+    for _ in range(80):
+        label = page.evaluate(
+            """() => {
+                const el = document.activeElement;
+                if (el.tagName === 'BUTTON') return 'BUTTON:' + el.textContent.trim();
+                const label = el.id && document.querySelector(`label[for="${el.id}"]`);
+                return label ? label.textContent.replace(/\\*$/, '').trim() : '';
+            }"""
+        )
+        if label == "BUTTON:Déposer le dossier":
+            break
+        if label in answers:
+            page.keyboard.type(answers.pop(label))
+        elif label in ticks:
+            page.keyboard.press("Space")
+            ticks.discard(label)
+        page.keyboard.press("Tab")
+    else:
+        pytest.fail("the deposit button was never reached with Tab")
+    assert answers == {} and ticks == set()
+    page.keyboard.press("Enter")  # saves what was typed, then deposits
+    page.wait_for_selector("text=Dossier déposé")
+    assert "Déposé le" in page.inner_text("h1")

@@ -1,0 +1,46 @@
+"""The demo data of `concerto run`: every applicant page has something to show, once."""
+
+from __future__ import annotations
+
+from engine import Engine, EngineConfig
+from workflows import SERVICES
+from workflows.fact import calls
+from workflows.fact.demo import ensure_demo_call, ensure_demo_dossiers, ensure_demo_users
+from workflows.fact.status import applicant_dossiers
+
+
+def labels(engine: Engine, username: str) -> list[tuple[str, str, str]]:
+    return sorted(
+        (d.variables["call_id"], " ".join(s.label.split()), s.next_step)
+        for d, s in applicant_dossiers(engine, username)
+    )
+
+
+def test_demo_dossiers_at_every_stage_made_once(sqlite_url: str) -> None:
+    engine = Engine(EngineConfig(database_url=sqlite_url, services=SERVICES))
+    try:
+        engine.management.create_schema()
+        calls.deploy(engine)
+        ensure_demo_users(engine)
+        ensure_demo_call(engine)
+        ensure_demo_dossiers(engine)
+        porteur = labels(engine, "porteur")
+        deposited = [label for _, label, _ in porteur if label.startswith("Déposé le")]
+        assert len(deposited) == 1
+        assert [entry for entry in porteur if entry[1] not in deposited] == [
+            ("DEMO", "Brouillon", porteur[0][2]),
+            ("DEMO-ANTERIEUR", "Retenu : 24 250 €", "Convention à signer."),
+        ]
+        relais = labels(engine, "relais")
+        assert [label for _, label, _ in relais] == ["En instruction", "Non retenu"]
+        reviews = engine.tasks.query().assignee("evaluatrice").form_key("review").list()
+        assert [t.business_key for t in reviews] == [
+            d.business_key
+            for d, s in applicant_dossiers(engine, "relais")
+            if s.label == "En instruction"
+        ]
+        assert engine.identity.get("porteur").profile["organisation"]["name"] == "Menuiserie Démo"
+        ensure_demo_dossiers(engine)  # a second run adds nothing
+        assert len(labels(engine, "porteur")) == 3
+    finally:
+        engine.close()
