@@ -79,6 +79,8 @@ class InstanceRecord(Base):
     __tablename__ = "instance"
     __table_args__ = (
         Index("ix_instance_process_status", "process_id", "status"),
+        # Who started which instances of a process (an applicant's dossiers), newest first.
+        Index("ix_instance_process_started_by", "process_id", "started_by", "started_at"),
         # A business key names one instance of a process (a call, a dossier); NULLs are free.
         UniqueConstraint("process_id", "business_key"),
     )
@@ -120,7 +122,7 @@ class UserTaskRecord(Base):
         ForeignKey("instance.id", ondelete="CASCADE"), index=True
     )
     process_id: Mapped[str] = mapped_column(String(200))
-    business_key: Mapped[str | None] = mapped_column(String(200))
+    business_key: Mapped[str | None] = mapped_column(String(200), index=True)
     element_id: Mapped[str] = mapped_column(String(200))
     name: Mapped[str | None] = mapped_column(String(300))
     lane: Mapped[str | None] = mapped_column(String(200), index=True)
