@@ -34,7 +34,7 @@ from engine import FrozenClock
 from engine.storage.records import InstanceRecord, UserTaskRecord
 from web import create_app
 from workflows.fact import calls, dossiers
-from workflows.fact.bots import deposit_form
+from workflows.fact.bots import attach_pieces, deposit_form
 from workflows.french import PARIS
 
 PASSWORD = "bench-password"
@@ -86,6 +86,7 @@ def build(folder: Path, count: int) -> tuple[Any, dict[str, str]]:
         ).business_key or ""  # fmt: skip
 
     ids = {"draft": draft(), "deposited": draft()}
+    attach_pieces(engine, ids["deposited"], actor=APPLICANT)
     dossiers.deposit(engine, ids["deposited"], deposit_form(1), actor=APPLICANT)
     _copies(engine, ids["deposited"], ids["draft"], count)
     return app, ids

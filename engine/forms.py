@@ -16,6 +16,8 @@ Mapping decisions (form-js component -> JSON Schema):
   accepts). checklist, taglist -> array of those values with uniqueItems; required means at
   least one item. Options from ``valuesKey``/``valuesExpression`` are only known at run time:
   a taglist then takes any strings, other choices any string, number or boolean.
+- filepicker -> string: the reference of a document the host stored with the instance (the
+  host checks that it exists); required means a document must be there.
 - datetime -> string: ``date`` YYYY-MM-DD (a real calendar date), ``time`` HH:MM with an
   optional offset, ``datetime`` ISO 8601 local or with offset.
 - group without ``path`` -> its fields sit at the enclosing level; with a ``path`` (dotted
@@ -240,7 +242,9 @@ def _field_schema(component: Mapping[str, Any], required: bool) -> dict[str, Any
         schema = {"type": "string", "pattern": DATETIME_PATTERNS.get(subtype, DATE_PATTERN)}
         if schema["pattern"] == DATE_PATTERN:
             schema["format"] = "date"  # the pattern alone would accept 2020-02-31
-    elif kind in ("expression", "filepicker"):  # computed or uploaded: nothing to check
+    elif kind == "filepicker":  # the reference of a document the host stored for the instance
+        schema = {"type": "string", "minLength": 1}
+    elif kind == "expression":  # computed in the browser: nothing to check
         schema = {}
     else:
         raise DeploymentError(f"type de composant inconnu : {kind!r} ({component.get('id')!r})")

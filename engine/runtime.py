@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from .commands import CommandExecutor
-from .errors import ConflictError, InvalidInputError
+from .errors import ConcurrencyError, ConflictError, InvalidInputError
 from .execution import RUNNING
 from .models import Instance
 from .query import Query
+from .scripting import Document
 from .steps import Runner, Steps
 from .storage.instances import InstanceRow, InstanceStore
 from .storage.records import InstanceRecord
 from .storage.stores import VersionStore
+
+# Steps of other callers that may write the same instance first, one after another.
+WRITE_ATTEMPTS = 10
 
 
 class RuntimeService:
@@ -54,19 +58,48 @@ class RuntimeService:
         )
 
     def set_variables(
-        self, instance_id: str, variables: Mapping[str, Any], *, actor: str | None = None
+        self,
+        instance_id: str,
+        variables: Mapping[str, Any],
+        *,
+        actor: str | None = None,
+        documents: Sequence[Document] = (),
     ) -> Instance:
-        """Change variables of a running instance; date timers reading them are rescheduled."""
+        """Change variables of a running instance; date timers reading them are rescheduled.
+        `documents` (a file a person uploaded, say) are stored with it in the same step."""
         _check_variables(variables)
+        return self.update_variables(
+            instance_id, lambda _: variables, actor=actor, documents=documents
+        )
+
+    def update_variables(
+        self,
+        instance_id: str,
+        change: Callable[[Mapping[str, Any]], Mapping[str, Any]],
+        *,
+        actor: str | None = None,
+        documents: Sequence[Document] = (),
+    ) -> Instance:
+        """Set the variables `change` computes from the instance's variables as they stand in
+        the step that writes them (adding to a collection, say): no concurrent change is lost.
+        When another step writes first, the step is run again on what that one left."""
 
         def command(session: Session) -> Instance:
             steps = Steps(session, self._runner)
             execution = _running(steps, instance_id)
+            variables = change(steps.instance(instance_id).variables)
+            _check_variables(variables)
+            execution.documents.extend(documents)
             execution.set_variables(variables)
             steps.record(execution, "variables_set", actor)
             steps.save()
             return to_model(steps.instance(instance_id))
 
+        for _ in range(WRITE_ATTEMPTS - 1):
+            try:
+                return self._executor.execute(command)
+            except ConcurrencyError:
+                continue
         return self._executor.execute(command)
 
     def cancel(self, instance_id: str, *, actor: str | None = None) -> Instance:

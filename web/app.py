@@ -25,6 +25,8 @@ class DefaultSettings:
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
+    # A piece is at most 10 Mo (workflows.fact.attachments); the rest is the form around it.
+    MAX_CONTENT_LENGTH = 11 * 1024 * 1024
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

@@ -136,6 +136,19 @@ def days_fr(value: Any) -> str:
     return format_unit(int(value), "duration-day", length="long", locale=LOCALE)
 
 
+def size_fr(size: int) -> str:
+    """A file's size as people read it: `312 ko`, `1,2 Mo` (decimal units, as file managers)."""
+    if size >= 999_500:  # what would read "1 000 ko"
+        return _glued(
+            format_unit(
+                round(size / 1_000_000, 1), "digital-megabyte", length="short", locale=LOCALE
+            )
+        )
+    return _glued(
+        format_unit(max(1, round(size / 1000)), "digital-kilobyte", length="short", locale=LOCALE)
+    )
+
+
 def _glued(text: str) -> str:
     return text.replace(" ", NBSP)
 

@@ -5,6 +5,7 @@ Users are made once per module (argon2 is deliberately slow); tests create their
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,7 @@ from flask.testing import FlaskClient
 from engine import Engine, FrozenClock
 from web import create_app
 from workflows.fact import calls
-from workflows.fact.bots import deposit_form
+from workflows.fact.bots import SAMPLE_PDF, deposit_form
 
 PUBLISHED = datetime(2020, 2, 19, 8, 0, 1, tzinfo=UTC)
 USERS = {
@@ -30,6 +31,8 @@ USERS = {
     "cse": ["observer"],
 }
 PASSWORD = "mot-de-passe-test"
+# The pieces every track's deposit form requires.
+PIECES = ("cse_opinion", "budget_annex", "rib", "legal_document")
 
 
 @dataclass
@@ -52,7 +55,18 @@ class Api:
     def draft(self, user: str = "ana", track: str = "entreprise", call: str = "2020-01") -> str:
         response = self.post(f"/api/calls/{call}/dossiers", user, json={"track": track})
         assert response.status_code == 201, response.json
-        return response.json["business_key"]
+        dossier = response.json["business_key"]
+        for key in PIECES:
+            response = self.attach(dossier, key, user=user)
+            assert response.status_code == 200, response.json
+        return dossier
+
+    def attach(  # type: ignore[no-untyped-def]
+        self, dossier: str, key: str, content: bytes = SAMPLE_PDF, filename: str = "piece.pdf",
+        user: str = "ana",
+    ):  # fmt: skip
+        return self.call("PUT", f"/api/dossiers/{dossier}/pieces/{key}", user,
+                         data={"file": (io.BytesIO(content), filename)})  # fmt: skip
 
     def deposit(self, dossier: str, user: str = "ana", **overrides: Any):  # type: ignore[no-untyped-def]
         data = {**deposit_form(1), **overrides}

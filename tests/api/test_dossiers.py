@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from workflows.fact.bots import deposit_form
 
-from .conftest import Api
+from .conftest import PIECES, Api
 
 
 def test_dossiers_applicant_creates_reads_and_lists_only_their_own(api: Api) -> None:
@@ -14,7 +14,7 @@ def test_dossiers_applicant_creates_reads_and_lists_only_their_own(api: Api) -> 
     response = api.get(f"/api/dossiers/{mine}", "ana")
     assert response.status_code == 200
     assert response.json["variables"]["holder_user"] == "ana"
-    assert [h["action"] for h in response.json["history"]] == ["started"]
+    assert [h["action"] for h in response.json["history"]] == ["started"] + ["variables_set"] * 4
     listed = {d["business_key"] for d in api.get("/api/dossiers?page_size=100", "ana").json}
     assert mine in listed and theirs not in listed
 
@@ -56,7 +56,9 @@ def test_dossiers_bad_input_names_the_field_and_stores_nothing(api: Api) -> None
     assert {"siret", "headcount", "title"} <= set(invalid.json["errors"])
     after = api.get(f"/api/dossiers/{dossier}", "ana").json
     assert "deposited_at" not in after["variables"]
-    assert [h["action"] for h in after["history"]] == ["started"]
+    assert [h["action"] for h in after["history"]] == ["started"] + [
+        "variables_set"
+    ] * 4  # the pieces
 
 
 def test_dossiers_draft_saved_then_deposited_with_a_receipt(api: Api) -> None:
@@ -75,7 +77,8 @@ def test_dossiers_draft_saved_then_deposited_with_a_receipt(api: Api) -> None:
     again = api.deposit(dossier)
     assert again.status_code == 409 and "déjà déposé" in again.json["detail"]
     documents = api.get(f"/api/dossiers/{dossier}/documents", "ana").json
-    assert [d["name"] for d in documents] == [f"receipt-{dossier}.pdf"]
+    pieces = sorted(f"piece-{key}" for key in PIECES)
+    assert sorted(d["name"] for d in documents) == [*pieces, f"receipt-{dossier}.pdf"]
     pdf = api.get(f"/api/dossiers/{dossier}/documents/receipt-{dossier}.pdf", "ana")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     assert pdf.headers["Content-Type"] == "application/pdf"

@@ -6,8 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from pypdf import PdfReader
 
-from .conftest import PASSWORD, Live, check_page, sign_in
+from workflows.fact.bots import SAMPLE_PDF
+
+from .conftest import PASSWORD, Live, check_page, screenshot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -16,6 +19,15 @@ ORGANISATION = {
     "siret": "73282932000074",
     "holder_type": "company",
     "headcount": 48,
+}
+
+
+# The pieces of an entreprise dossier, and the names of the files sent for them.
+PIECES = {
+    "cse_opinion": "PV CSE 3 mars.pdf",
+    "budget_annex": "Budget détaillé.pdf",
+    "rib": "RIB société.pdf",
+    "legal_document": "Kbis mars 2026.pdf",
 }
 
 
@@ -36,7 +48,9 @@ def applicant(live: Live) -> str:
     return "lea@menuiserie-exemple.fr"
 
 
-def test_applicant_drafts_saves_and_deposits_a_dossier(page, live: Live, applicant: str) -> None:  # type: ignore[no-untyped-def]
+def test_applicant_drafts_saves_and_deposits_a_dossier(
+    page, live: Live, applicant: str, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, live, applicant)
     page.goto(f"{live.url}/appels/2026-TEST")
     page.click("text=Déposer un dossier")
@@ -69,9 +83,26 @@ def test_applicant_drafts_saves_and_deposits_a_dossier(page, live: Live, applica
     page.wait_for_selector(".fjs-form-field-error")
     assert "Obligatoire." in page.inner_text("#formulaire")  # the viewer speaks French too
     assert "Field is required" not in page.inner_text("#formulaire")
+    assert "Extrait Kbis de moins de trois mois : obligatoire" in words(summary.inner_text())
     summary.locator("a", has_text="Résumé du projet").click()
     assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
     check_page(page, "depot-refuse")
+
+    # Pieces: sent as soon as chosen, checked by what they contain, not by their names.
+    fake = tmp_path / "rib.pdf"
+    fake.write_bytes(b"<html>not a PDF</html>")
+    page.set_input_files("#rib", str(fake))
+    rib = page.locator(".piece", has_text="Relevé d'identité bancaire")
+    rib.locator(".piece-status", has_text="ni un PDF").wait_for()
+    assert "Aucun fichier envoyé" in rib.inner_text()
+    for key, name in PIECES.items():
+        path = tmp_path / name
+        path.write_bytes(SAMPLE_PDF)
+        page.set_input_files(f"#{key}", str(path))
+    for name in PIECES.values():
+        page.locator(".piece-file a", has_text=name).wait_for()
+    assert "Relevé d'identité bancaire (RIB) : RIB société.pdf reçu" in rib.inner_text()
+    check_page(page, "pieces")
 
     for label, value in (
         ("Résumé du projet", "Un projet mené avec les salariés."),
@@ -91,7 +122,13 @@ def test_applicant_drafts_saves_and_deposits_a_dossier(page, live: Live, applica
     check_page(page, "depose")
     with page.expect_download() as download:
         page.click(f"text=receipt-{dossier}.pdf")
-    assert download.value.path().read_bytes().startswith(b"%PDF")
+    receipt = PdfReader(download.value.path())
+    text = words(" ".join(p.extract_text() for p in receipt.pages))
+    assert "Pièces jointes reçues" in text and "Kbis mars 2026.pdf" in text
+    with page.expect_download() as download:
+        page.click("text=RIB société.pdf")
+    assert download.value.suggested_filename == "RIB société.pdf"
+    assert download.value.path().read_bytes() == SAMPLE_PDF
 
     page.click("nav >> text=Mes dossiers")
     row = words(page.locator("tbody tr", has_text=dossier).inner_text())
@@ -99,7 +136,9 @@ def test_applicant_drafts_saves_and_deposits_a_dossier(page, live: Live, applica
     check_page(page, "mes-dossiers")
 
 
-def test_another_applicants_dossier_is_not_found(page, live: Live, applicant: str) -> None:  # type: ignore[no-untyped-def]
+def test_another_applicants_dossier_is_not_found(
+    page, live: Live, applicant: str, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     live.engine.identity.create_user(
         "autre@exemple.fr", PASSWORD, roles=["applicant"], email="autre@exemple.fr"
     )
@@ -108,6 +147,10 @@ def test_another_applicants_dossier_is_not_found(page, live: Live, applicant: st
     page.click("main button[type=submit]")
     page.wait_for_selector(".fjs-form")
     dossier = re.search(r"(2026-TEST-\d{4})", page.inner_text("h1")).group(1)
+    path = tmp_path / "rib.pdf"
+    path.write_bytes(SAMPLE_PDF)
+    page.set_input_files("#rib", str(path))
+    page.locator(".piece-file a", has_text="rib.pdf").wait_for()
     page.click("text=Se déconnecter")
     sign_in(page, live, "autre@exemple.fr")
     assert page.goto(f"{live.url}/dossiers/{dossier}").status == 404
@@ -115,12 +158,13 @@ def test_another_applicants_dossier_is_not_found(page, live: Live, applicant: st
         f"{live.url}/dossiers/{dossier}/brouillon", data={"data": {"title": "volé"}}
     )
     assert response.status in (400, 404)  # no CSRF token, and not theirs either way
+    assert page.request.get(f"{live.url}/dossiers/{dossier}/documents/piece-rib").status == 404
     assert page.goto(f"{live.url}/mes-dossiers").status == 200
     assert dossier not in page.inner_text("main")
 
 
 def test_a_dossier_is_filled_and_deposited_with_the_keyboard_alone(
-    page, live: Live, applicant: str
+    page, live: Live, applicant: str, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, live, applicant)
     page.goto(f"{live.url}/appels/2026-TEST/candidater")
@@ -139,19 +183,34 @@ def test_a_dossier_is_filled_and_deposited_with_the_keyboard_alone(
         "Le CSE a été informé du contenu du projet",
         "Le CSE sera associé à la mise en œuvre du projet",
     }
+    chosen: set[str] = set()
+
+    def choose(chooser) -> None:  # type: ignore[no-untyped-def]
+        # One listener for the whole test: the browser's chooser is intercepted throughout.
+        key = chooser.element.get_attribute("id")
+        path = tmp_path / f"{key}.pdf"
+        path.write_bytes(SAMPLE_PDF)
+        chooser.set_files(str(path))
+        chosen.add(key)
+
+    page.on("filechooser", choose)
     page.focus("#formulaire input")  # the first field of the form
     for _ in range(80):
         label = page.evaluate(
             """() => {
                 const el = document.activeElement;
                 if (el.tagName === 'BUTTON') return 'BUTTON:' + el.textContent.trim();
+                if (el.type === 'file') return 'FILE:' + el.id;
                 const label = el.id && document.querySelector(`label[for="${el.id}"]`);
                 return label ? label.textContent.replace(/\\*$/, '').trim() : '';
             }"""
         )
         if label == "BUTTON:Déposer le dossier":
             break
-        if label in answers:
+        if label.startswith("FILE:"):  # the file chooser opens with the space bar
+            page.keyboard.press("Space")
+            page.locator(".piece-file a", has_text=f"{label[5:]}.pdf").wait_for()
+        elif label in answers:
             page.keyboard.type(answers.pop(label))
         elif label in ticks:
             page.keyboard.press("Space")
@@ -159,7 +218,30 @@ def test_a_dossier_is_filled_and_deposited_with_the_keyboard_alone(
         page.keyboard.press("Tab")
     else:
         pytest.fail("the deposit button was never reached with Tab")
-    assert answers == {} and ticks == set()
+    assert answers == {} and ticks == set() and chosen == set(PIECES)
     page.keyboard.press("Enter")  # saves what was typed, then deposits
     page.wait_for_selector("text=Dossier déposé")
     assert "Déposé le" in page.inner_text("h1")
+
+
+def test_pieces_are_sent_without_script_too(browser, live: Live, applicant: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="fr-FR", java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live, applicant)
+    page.goto(f"{live.url}/appels/2026-TEST/candidater")
+    page.click("main button[type=submit]")
+    wrong = tmp_path / "budget.png"
+    wrong.write_text("plain text, whatever its name says")
+    page.set_input_files("#budget_annex", str(wrong))
+    page.locator(".piece", has_text="Annexe budgétaire").locator("button").click()
+    error = page.locator("#budget_annex-erreur")
+    assert error.inner_text() == "Ce fichier n'est ni un PDF, ni une image JPEG ou PNG."
+    assert page.get_attribute("#budget_annex", "aria-invalid") == "true"
+    right = tmp_path / "budget.pdf"
+    right.write_bytes(SAMPLE_PDF)
+    page.set_input_files("#budget_annex", str(right))
+    page.locator(".piece", has_text="Annexe budgétaire").locator("button").click()
+    assert "budget.pdf reçu" in page.inner_text("[role=status]")
+    assert "budget.pdf" in page.locator(".piece", has_text="Annexe budgétaire").inner_text()
+    screenshot(page, "pieces-sans-script")  # axe needs script: the same markup is held to it above
+    context.close()

@@ -9,7 +9,7 @@ import pytest
 
 from engine import FrozenClock
 from workflows.fact import calls, dossiers
-from workflows.fact.bots import deposit_form
+from workflows.fact.bots import attach_pieces, deposit_form
 
 from .conftest import PASSWORD, Live, check_page, sign_in
 
@@ -34,6 +34,7 @@ def funded_dossier(live: Live) -> str:
         engine, "2026-TEST", holder_user=HOLDER, holder_email=HOLDER, track="entreprise",
         actor=HOLDER,
     ).business_key or ""  # fmt: skip
+    attach_pieces(engine, dossier, actor=HOLDER)
     dossiers.deposit(engine, dossier, deposit_form(7, amount=30_000), actor=HOLDER)
 
     def complete(form_key: str, data: dict, actor: str = "mission.fact") -> None:

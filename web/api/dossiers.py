@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import Response
 from flask.views import MethodView
+from flask_smorest.fields import Upload
 
 from engine import ForbiddenError, NotFoundError
 from engine.models import Instance
@@ -14,6 +14,7 @@ from workflows.fact.calls import DOSSIER_PROCESS
 from workflows.fact.roles import APPLICANT, COMMISSION, READERS
 
 from ..auth import current_account, requires
+from ..downloads import dossier_document
 from ..engine_access import current_engine
 from ..errors import ProblemSchema
 from .blueprint import Blueprint
@@ -134,6 +135,42 @@ class DossierDeposit(MethodView):
         )
 
 
+class PieceFileSchema(ma.Schema):
+    file = Upload(required=True, metadata={"description": "PDF, JPEG or PNG, 10 Mo at most"})
+
+
+class PieceSchema(ma.Schema):
+    label = ma.fields.String()
+    document = ma.fields.String(metadata={"description": "its name among the documents"})
+    filename = ma.fields.String()
+    size = ma.fields.Integer()
+    mimetype = ma.fields.String(metadata={"description": "as its content shows"})
+
+
+@blp.route("/dossiers/<dossier_id>/pieces/<key>")
+class DossierPiece(MethodView):
+    @blp.arguments(PieceFileSchema(), location="files")
+    @blp.response(200, PieceSchema)
+    @blp.alt_response(403, schema=ProblemSchema)
+    @blp.alt_response(404, schema=ProblemSchema)
+    @blp.alt_response(409, schema=ProblemSchema)
+    @blp.alt_response(413, schema=ProblemSchema)
+    @requires(APPLICANT)
+    def put(self, files, dossier_id, key):
+        """Send the file of one piece the draft's form asks for (`key`, as the form names it);
+        it replaces the file sent before. The deposit then requires every required piece."""
+        _own(dossier_id)
+        upload = files["file"]
+        return dossiers.attach_piece(
+            current_engine(),
+            dossier_id,
+            key,
+            upload.filename or key,
+            upload.read(),
+            actor=current_account().username,
+        )
+
+
 @blp.route("/dossiers/<dossier_id>/withdrawal")
 class DossierWithdrawal(MethodView):
     @blp.arguments(WithdrawalSchema())
@@ -178,10 +215,5 @@ class DossierDocument(MethodView):
     @blp.alt_response(404, schema=ProblemSchema)
     @requires()
     def get(self, dossier_id, name):
-        """Download one document."""
-        info, content = current_engine().documents.get(_readable(dossier_id).id, name)
-        return Response(
-            content,
-            mimetype=info.mimetype,
-            headers={"Content-Disposition": f'attachment; filename="{info.name}"'},
-        )
+        """Download one document (a piece under the name it was sent with)."""
+        return dossier_document(_readable(dossier_id), name)

@@ -24,12 +24,14 @@ from flask_login import current_user, login_required
 from engine import ConflictError, InvalidInputError, NotFoundError
 from engine.models import Instance
 from workflows.fact import dossiers
+from workflows.fact.attachments import ACCEPTED, MAX_BYTES, is_piece, listed
 from workflows.fact.catalogue import call_page
 from workflows.fact.config import HOLDER_TYPES
 from workflows.fact.roles import APPLICANT
 from workflows.fact.status import applicant_dossiers, dossier_status, timeline
-from workflows.french import time_fr
+from workflows.french import size_fr, time_fr
 
+from ..downloads import dossier_document
 from ..engine_access import current_engine
 
 bp = Blueprint("applicant", __name__)
@@ -125,6 +127,39 @@ def deposit(dossier_id: str) -> Any:
     return redirect(url_for("applicant.dossier", dossier_id=dossier_id))
 
 
+@bp.post("/dossiers/<dossier_id>/pieces/<key>")
+@login_required
+def attach(dossier_id: str, key: str) -> Any:
+    """One piece's file: the page's script sends it alone and shows its progress (JSON back);
+    without script, the form posts it and the page comes back with the piece listed."""
+    found = _own(dossier_id)
+    upload = request.files.get("fichier")
+    wants_json = request.accept_mimetypes.best == "application/json"
+    try:
+        if upload is None or not upload.filename:
+            raise InvalidInputError("choisissez un fichier", field="file")
+        record = dossiers.attach_piece(
+            current_engine(), found.business_key or "", key, upload.filename, upload.read(),
+            actor=current_user.user.username,
+        )  # fmt: skip
+    except InvalidInputError as exc:
+        if wants_json:
+            return jsonify(detail=str(exc)), 422
+        return _dossier_page(found, errors={key: [str(exc)]}), 422
+    except ConflictError as exc:
+        if wants_json:
+            return jsonify(detail=str(exc)), 409
+        flash(str(exc)[:1].upper() + str(exc)[1:] + ".", "danger")
+        return redirect(url_for("applicant.dossier", dossier_id=dossier_id))
+    message = f"{record['label']} : {record['filename']} reçu ({size_fr(record['size'])})."
+    if wants_json:
+        url = url_for("applicant.document", dossier_id=dossier_id, name=record["document"])
+        return jsonify(message=message, filename=record["filename"],
+                       size=size_fr(record["size"]), url=url)  # fmt: skip
+    flash(message, "success")
+    return redirect(url_for("applicant.dossier", dossier_id=dossier_id, _anchor="pieces"))
+
+
 @bp.post("/dossiers/<dossier_id>/signature")
 @login_required
 def sign(dossier_id: str) -> Any:
@@ -151,12 +186,7 @@ def sign(dossier_id: str) -> Any:
 @bp.get("/dossiers/<dossier_id>/documents/<name>")
 @login_required
 def document(dossier_id: str, name: str) -> Response:
-    info, content = current_engine().documents.get(_own(dossier_id).id, name)
-    return Response(
-        content,
-        mimetype=info.mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{info.name}"'},
-    )
+    return dossier_document(_own(dossier_id), name)
 
 
 def _dossier_page(
@@ -170,14 +200,18 @@ def _dossier_page(
         "dossier": found,
         "status": status,
         "errors": errors or {},
-        "documents": engine.documents.list(found.id),
+        "documents": [d for d in engine.documents.list(found.id) if not is_piece(d.name)],
         "milestones": timeline(engine, found),
         "signature": signature or {},
         "to_sign": status.to_sign,
     }
     if status.is_draft:
-        context["form"], context["form_data"] = dossiers.draft_form(engine, found)
-        context["labels"] = _labels(context["form"])
+        draft = dossiers.draft_form(engine, found)
+        context.update(form=draft.form, form_data=draft.data, labels=_labels(draft.full_form))
+        context["pieces"] = listed(found, draft.pieces)
+        context.update(accept=ACCEPTED, max_bytes=MAX_BYTES, max_size=size_fr(MAX_BYTES))
+    else:
+        context["pieces"] = listed(found)
     return render_template("applicant/dossier.html", **context)
 
 

@@ -15,7 +15,7 @@ from engine import ConflictError, Engine, NotFoundError
 from engine.models import UserTask
 
 from .calls import DOSSIER_PROCESS
-from .dossiers import create_draft, deposit, withdraw
+from .dossiers import attach_piece, create_draft, deposit, draft_form, get_dossier, withdraw
 
 STAFF = "staff.bot"
 COMMISSION = "commission.bot"
@@ -125,6 +125,22 @@ def deposit_form(
     }
 
 
+# The smallest PDF a reader opens: what simulated applicants send as each piece.
+SAMPLE_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def attach_pieces(engine: Engine, dossier_id: str, *, actor: str) -> None:
+    """Send a file for every piece the draft's form requires, as an applicant does."""
+    for piece in draft_form(engine, get_dossier(engine, dossier_id)).pieces:
+        if piece.required:
+            attach_piece(engine, dossier_id, piece.key, f"{piece.key}.pdf", SAMPLE_PDF, actor=actor)
+
+
 @dataclass
 class Bots:
     """Staff, reviewer, commission and applicant behaviour, acting on open tasks."""
@@ -180,6 +196,7 @@ class Bots:
         if applicant is None or self.engine.clock.now() < applicant.deposit_at:
             return False
         try:
+            attach_pieces(self.engine, applicant.dossier_id or "", actor=applicant.user)
             deposit(
                 self.engine,
                 applicant.dossier_id or "",

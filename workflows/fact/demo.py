@@ -9,7 +9,7 @@ from engine import ConflictError, Engine, FrozenClock, NotFoundError
 from engine.models import Instance
 
 from ..french import PARIS
-from .bots import deposit_form
+from .bots import attach_pieces, deposit_form
 from .calls import CALL_PROCESS, DOSSIER_PROCESS, get_call, open_call
 from .dossiers import create_draft, deposit, get_dossier, open_task
 from .roles import ADMIN, APPLICANT, COMMISSION, OBSERVER, REVIEWER, STAFF
@@ -187,6 +187,7 @@ def _prefill(holder: str, **answers: Any) -> dict[str, Any]:
 
 def _deposit(engine: Engine, dossier: Instance, holder: str, n: int) -> None:
     form = {**deposit_form(n, amount=24_250 + 5_000 * n), **_prefill(holder)}
+    attach_pieces(engine, dossier.business_key or "", actor=holder)
     deposit(engine, dossier.business_key or "", form, actor=holder)
 
 

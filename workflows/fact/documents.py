@@ -21,7 +21,7 @@ import weasyprint
 from engine import InvalidInputError
 from engine.dates import add_duration, parse_datetime
 from workflows.fact.config import AXES, HOLDER_TYPES, TRACKS
-from workflows.french import amount_fr, date_fr, duration_fr, time_fr
+from workflows.french import amount_fr, date_fr, duration_fr, size_fr, time_fr
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates" / "documents"
 
@@ -192,7 +192,24 @@ def receipt_context(data: Mapping[str, Any]) -> dict[str, Any]:
         else None,
         "cse": _cse(data),
         "holder_email": str(data.get("holder_email") or "").strip() or None,
+        "pieces": _pieces(data),
     }
+
+
+def _pieces(data: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The pieces received with the dossier, as the receipt lists them."""
+    pieces = data.get("pieces") or {}
+    if not isinstance(pieces, Mapping):
+        raise InvalidInputError("pièces jointes attendues : pieces", field="pieces")
+    return [
+        {
+            "label": str(piece.get("label") or key),
+            "filename": str(piece.get("filename") or ""),
+            "size": size_fr(int(piece.get("size") or 0)),
+        }
+        for key, piece in pieces.items()
+        if isinstance(piece, Mapping)
+    ]
 
 
 def convention_context(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from engine import ConcurrencyError, ConflictError, Engine, InvalidInputError, N
 from engine.models import Instance, UserTask
 
 from ..french import datetime_fr, deadline_fr
+from .attachments import Piece, attach, pieces_of, references
 from .calls import DOSSIER_PROCESS, get_call
 from .deadlines import closing_time, too_late
 from .forms import complete_task, task_form
@@ -74,9 +76,21 @@ def create_draft(
 VIEW_KEYS = ("call_id", "call_title", "deadline_text", "axes_choices")
 
 
-def draft_form(engine: Engine, dossier: Instance) -> tuple[dict[str, Any], dict[str, Any]]:
+@dataclass(frozen=True)
+class DraftForm:
+    """What the page of a draft shows: the form for the viewer (its pieces apart), the data it
+    opens with, and the pieces the form asks for."""
+
+    form: dict[str, Any]
+    data: dict[str, Any]
+    pieces: list[Piece]
+    full_form: dict[str, Any]
+
+
+def draft_form(engine: Engine, dossier: Instance) -> DraftForm:
     """The deposit form of a draft and the data it opens with: the draft as last saved, and
-    the call's texts and choices the form reads (its number, title, deadline, axes)."""
+    the call's texts and choices the form reads (its number, title, deadline, axes). The
+    pieces are sent apart (uploads), so the viewer's form leaves them out."""
     task = open_task(engine, dossier.business_key or "", "deposit")
     form = task_form(engine, task, dossier) or {"components": []}
     v = dossier.variables
@@ -89,7 +103,31 @@ def draft_form(engine: Engine, dossier: Instance) -> tuple[dict[str, Any], dict[
             for axis in v.get("call_axes") or []
         ],
     }
-    return form, {**(v.get("draft") or {}), **view}
+    return DraftForm(
+        form=_without_pieces(form),
+        data={**(v.get("draft") or {}), **view},
+        pieces=pieces_of(form),
+        full_form=form,
+    )
+
+
+def _without_pieces(form: dict[str, Any]) -> dict[str, Any]:
+    """The form without its file pickers (nor a group left with nothing but text)."""
+
+    def keep(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        kept = []
+        for component in components:
+            if component.get("type") == "filepicker":
+                continue
+            if "components" in component:
+                inner = keep(component["components"])
+                if component.get("type") == "group" and all(c.get("type") == "text" for c in inner):
+                    continue
+                component = {**component, "components": inner}
+            kept.append(component)
+        return kept
+
+    return {**form, "components": keep(form.get("components") or [])}
 
 
 def save_draft(engine: Engine, dossier_id: str, data: Mapping[str, Any], *, actor: str) -> Instance:
@@ -128,8 +166,10 @@ def deposit(
     second is on time, one at or after it is late, whether a worker has closed the draft yet or
     not (`forms.complete_task` checks the deadline of every deposit task).
     """
+    dossier = get_dossier(engine, dossier_id)
     if data is None:
-        data = get_dossier(engine, dossier_id).variables.get("draft") or {}
+        data = dossier.variables.get("draft") or {}
+    data = {**data, **references(dossier)}  # the pieces sent for it
     for attempt in range(1, DEPOSIT_ATTEMPTS + 1):
         try:
             task = open_task(engine, dossier_id, "deposit")
@@ -170,6 +210,20 @@ def sign_convention(
     task = open_task(engine, dossier_id, "convention_signature")
     complete_task(engine, task.id, dict(data), actor=actor)
     return get_dossier(engine, dossier_id)
+
+
+def attach_piece(
+    engine: Engine, dossier_id: str, key: str, filename: str, content: bytes, *, actor: str
+) -> dict[str, Any]:
+    """Keep a file sent for one of the draft's pieces (it replaces the one sent before)."""
+    dossier = get_dossier(engine, dossier_id)
+    try:
+        form = draft_form(engine, dossier).full_form
+    except NotFoundError:
+        raise ConflictError(
+            "ce dossier n'accepte plus de pièces : il est déjà déposé ou clos"
+        ) from None
+    return attach(engine, dossier, form, key, filename, content, actor=actor)
 
 
 def withdraw(engine: Engine, dossier_id: str, *, reason: str, actor: str) -> Instance:

@@ -11,6 +11,7 @@ from engine import Engine, InvalidInputError
 from engine.forms import check
 from engine.models import Instance, UserTask
 
+from .attachments import pieces_of
 from .deadlines import check_on_time
 
 
@@ -22,6 +23,18 @@ def check_axes(variables: Mapping[str, Any], data: Mapping[str, Any]) -> None:
         raise InvalidInputError(
             "axe inconnu de cet appel à projets", field="axes", errors={"axes": ["axe inconnu"]}
         )
+
+
+def check_pieces(
+    form: Mapping[str, Any], variables: Mapping[str, Any], data: Mapping[str, Any]
+) -> None:
+    """A piece the data names is a file sent for this dossier (never a made-up reference)."""
+    sent = variables.get("pieces") or {}
+    for piece in pieces_of(form):
+        named = data.get(piece.key)
+        if named is not None and named != (sent.get(piece.key) or {}).get("document"):
+            message = "pièce non envoyée pour ce dossier"
+            raise InvalidInputError(message, field=piece.key, errors={piece.key: [message]})
 
 
 def form_file(task: UserTask, variables: dict[str, Any]) -> str | None:
@@ -57,10 +70,11 @@ def complete_task(
     def guard(task: UserTask, instance: Instance) -> None:
         if allowed is not None:
             allowed(task, instance)
+        form = task_form(engine, task, instance)
         if task.form_key == "deposit":
             check_on_time(instance.variables, engine.clock.now())
             check_axes(instance.variables, data)
-        form = task_form(engine, task, instance)
+            check_pieces(form or {}, instance.variables, data)
         if form is not None:  # a task without a form takes any data
             check(form, data)
 

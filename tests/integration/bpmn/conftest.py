@@ -13,7 +13,7 @@ from engine import Engine, EngineConfig, FrozenClock
 from engine.models import Instance
 from workflows import SERVICES
 from workflows.fact import calls, dossiers
-from workflows.fact.bots import deposit_form
+from workflows.fact.bots import attach_pieces, deposit_form
 from workflows.fact.mails import render_mail
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -59,6 +59,7 @@ class FactCall:
             track=track,
             actor=f"holder{self.count}",
         )
+        attach_pieces(self.engine, dossier.business_key or "", actor=f"holder{self.count}")
         return dossier.business_key or ""
 
     def deposit(self, dossier_id: str, **overrides: Any) -> Instance:

@@ -10,7 +10,16 @@ import psycopg
 import pytest
 from sqlalchemy.exc import DBAPIError
 
-from engine import ConflictError, Engine, EngineConfig, FrozenClock, NotFoundError, ProcessError
+from engine import (
+    ConflictError,
+    Engine,
+    EngineConfig,
+    FrozenClock,
+    InvalidInputError,
+    NotFoundError,
+    ProcessError,
+)
+from engine.scripting import Document
 from tests import samples
 from tests.conftest import T0
 
@@ -112,6 +121,33 @@ def test_runtime_set_variables_reschedules_date_timers(
     task = approval.tasks.query().instance(instance.id).one()
     approval.tasks.complete(task.id, {}, actor="rita")
     assert "expired" not in approval.runtime.get(instance.id).variables
+
+
+def test_runtime_updates_of_one_variable_at_the_same_time_all_land_with_their_documents(
+    approval: Engine,
+) -> None:
+    instance = approval.runtime.start("approval", variables={"x": 1, "deadline": DEADLINE})
+    start = threading.Barrier(6)
+
+    def add(n: int) -> None:
+        start.wait()
+        approval.runtime.update_variables(
+            instance.id,
+            lambda variables: {"seen": sorted([*variables.get("seen", []), n])},
+            documents=[Document(f"scan-{n}", f"scan {n}".encode(), "text/plain")],
+        )
+
+    threads = [threading.Thread(target=add, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert approval.runtime.get(instance.id).variables["seen"] == list(range(6))
+    assert approval.documents.get(instance.id, "scan-3")[1] == b"scan 3"
+    with pytest.raises(InvalidInputError):  # a change naming a bad variable writes nothing
+        approval.runtime.update_variables(instance.id, lambda _: {"_x": 1}, documents=[
+            Document("never", b"n", "text/plain")])  # fmt: skip
+    assert len(approval.documents.list(instance.id)) == 6
 
 
 def test_runtime_cancel_closes_tasks_and_timers(approval: Engine) -> None:

@@ -14,7 +14,7 @@ import workflows
 from engine import Engine, FrozenClock
 from engine.worker import Worker, WorkerSettings
 from workflows.fact import calls, dossiers
-from workflows.fact.bots import deposit_form
+from workflows.fact.bots import attach_pieces, deposit_form
 
 from .conftest import SmtpServer
 
@@ -45,6 +45,7 @@ def _deposited(engine: Engine, n: int = 1) -> str:
         engine, "2020-01", holder_user=f"h{n}", holder_email=f"porteur{n}@example.org",
         track="entreprise", actor=f"h{n}",
     ).business_key  # fmt: skip
+    attach_pieces(engine, dossier, actor=f"h{n}")
     dossiers.deposit(engine, dossier, deposit_form(n), actor=f"h{n}")
     return dossier or ""
 

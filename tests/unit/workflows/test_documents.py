@@ -27,6 +27,21 @@ from workflows.fact.documents import (
 OUTPUT_DIR = Path(__file__).resolve().parents[2] / "output"  # tests/output, git-ignored
 
 
+PIECES = (
+    ("cse_opinion", "Avis ou procès-verbal du CSE sur le projet", "PV CSE du 2 mars 2020.pdf",
+     412_000),
+    ("budget_annex", "Annexe budgétaire (budget détaillé du projet)",
+     "Budget détaillé Atelier connecté.pdf", 88_500),
+    ("rib", "Relevé d'identité bancaire (RIB)", "RIB Menuiserie Durand.pdf", 61_000),
+    ("legal_document", "Extrait Kbis de moins de trois mois", "Kbis mars 2020.pdf", 1_250_000),
+)  # fmt: skip
+
+
+def piece(key: str, label: str, filename: str, size: int) -> dict[str, Any]:
+    return {"label": label, "document": f"piece-{key}", "filename": filename, "size": size,
+            "mimetype": "application/pdf"}  # fmt: skip
+
+
 def dossier(**changes: Any) -> dict[str, Any]:
     """The task data of a deposited, then partly funded, FACT 2020-01 dossier."""
     data: dict[str, Any] = {
@@ -59,6 +74,7 @@ def dossier(**changes: Any) -> dict[str, Any]:
         "amount_requested": 80_000,
         "outcome": "accepted",
         "amount_granted": 50_000,
+        "pieces": {key: piece(key, label, name, size) for key, label, name, size in PIECES},
     }
     data.update(changes)
     return data
@@ -84,7 +100,10 @@ def convention_pdf() -> bytes:
 
 def test_receipt_is_one_page_with_the_legal_mentions(receipt: tuple[int, str]) -> None:
     pages, text = receipt
-    assert pages == 1
+    assert pages == 1  # four pieces listed, and still one page
+    assert "Pièces jointes reçues" in text
+    assert "Relevé d'identité bancaire (RIB) : RIB Menuiserie Durand.pdf (61" in text
+    assert "Kbis mars 2020.pdf (1,2" in text
     assert "Accusé de réception".upper() in text.upper() and "Mission Fact" in text
     assert "Dossier n° 2020-01-0042" in text
     assert "2020-01 « Transformation Numérique Concertée »" in text

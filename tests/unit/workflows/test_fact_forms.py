@@ -11,6 +11,7 @@ from jsonschema import Draft202012Validator
 
 from engine import InvalidInputError
 from engine.forms import check, json_schema, validate
+from workflows.fact.attachments import document_name
 from workflows.fact.bots import deposit_form
 from workflows.fact.config import AXES, CRITERIA
 from workflows.fact.forms import check_axes
@@ -27,12 +28,19 @@ def load(name: str) -> dict[str, Any]:
     return json.loads((FORMS_DIR / f"{name}.form").read_text(encoding="utf-8"))
 
 
+# The documents of the pieces sent, as the deposit names them.
+PIECES = {
+    key: document_name(key) for key in ("cse_opinion", "budget_annex", "rib", "legal_document")
+}
 FACT_EXAMPLES: dict[str, dict[str, Any]] = {
     # Shaped as the form-js viewer submits them: untouched optional fields are "" or null.
-    "deposit-entreprise": deposit_form(1) | {"partners": "", "cse_informed_how": ""},
+    "deposit-entreprise": deposit_form(1) | {"partners": "", "cse_informed_how": ""} | PIECES,
     "deposit-action_collective": deposit_form(2, holder_type="territorial_relay", headcount=8)
-    | {"cse_informed_on": None},
-    "deposit-branche": deposit_form(3, holder_type="national_relay", axes=(2, 3)),
+    | {"cse_informed_on": None}
+    | PIECES,
+    "deposit-branche": deposit_form(3, holder_type="national_relay", axes=(2, 3))
+    | PIECES
+    | {"cse_opinion": None},  # optional for a branch
     "eligibility": {"eligible": False, "eligibility_reason": "Effectif supérieur à 300 salariés."},
     "assignment": {"reviewers": ["reviewer1.bot", "reviewer4.bot"], "reviewer_choices": []},
     "review": {
@@ -58,6 +66,7 @@ REQUIRED_KEYS = {
     "deposit-entreprise": [
         "holder_name", "siret", "holder_type", "headcount", "axes", "title", "summary",
         "objectives", "methodology", "budget_total", "amount_requested",
+        "cse_opinion", "budget_annex", "rib", "legal_document",
     ],
     "eligibility": ["eligible", "eligibility_reason"],
     "assignment": ["reviewers"],
@@ -68,7 +77,9 @@ REQUIRED_KEYS = {
     "convention_countersignature": ["staff_signed", "countersignatory_name"],
 }  # fmt: skip
 REQUIRED_KEYS["deposit-action_collective"] = REQUIRED_KEYS["deposit-entreprise"]
-REQUIRED_KEYS["deposit-branche"] = REQUIRED_KEYS["deposit-entreprise"]
+REQUIRED_KEYS["deposit-branche"] = [  # a branch has no CSE of its own
+    k for k in REQUIRED_KEYS["deposit-entreprise"] if k != "cse_opinion"
+]
 
 
 def components_of(form: dict[str, Any]) -> list[dict[str, Any]]:
@@ -131,8 +142,10 @@ def test_forms_file_accepts_a_realistic_example_and_refuses_an_empty_one(path: P
 
 def test_forms_bot_deposit_passes_the_entreprise_form() -> None:
     form = load("deposit-entreprise")
-    check(form, deposit_form(1))
-    check(form, deposit_form(7, holder_type="association", headcount=450, axes=(1, 2, 3)))
+    check(form, (deposit_form(1) | PIECES))
+    check(
+        form, (deposit_form(7, holder_type="association", headcount=450, axes=(1, 2, 3)) | PIECES)
+    )
 
 
 def test_forms_deposit_forms_offer_every_holder_type_the_precheck_judges() -> None:
@@ -149,7 +162,7 @@ def test_forms_deposit_forms_offer_every_holder_type_the_precheck_judges() -> No
         assert list(schema["properties"]) == keys
         assert "Un brouillon n'est pas un dépôt" in form["components"][1]["text"]
     entreprise = load("deposit-entreprise")
-    assert validate(entreprise, deposit_form(1, holder_type="ministry")) == {
+    assert validate(entreprise, (deposit_form(1, holder_type="ministry") | PIECES)) == {
         "holder_type": [
             'valeur non autorisée : "ministry", attendu l\'une de : "company", "association", '
             '"territorial_relay", "national_relay"'
@@ -169,16 +182,20 @@ def test_forms_deposit_rules_match_the_call() -> None:
     assert unknown.value.errors == {"axes": ["axe inconnu"]}
     assert "300" in properties["headcount"]["title"]
     # The form takes any headcount: the eligibility pre-check refuses with a reason.
-    assert validate(form, deposit_form(1, headcount=450)) == {}
-    assert validate(form, deposit_form(1, headcount=-1)) == {"headcount": ["doit être au moins 0"]}
-    assert validate(form, deposit_form(1, siret="123 456 789")) == {
+    assert validate(form, (deposit_form(1, headcount=450) | PIECES)) == {}
+    assert validate(form, (deposit_form(1, headcount=-1) | PIECES)) == {
+        "headcount": ["doit être au moins 0"]
+    }
+    assert validate(form, (deposit_form(1, siret="123 456 789") | PIECES)) == {
         "siret": ["ne respecte pas le format attendu (^[0-9]{14}$)"]
     }
-    assert validate(form, deposit_form(1, amount=0))["amount_requested"] == ["doit être au moins 1"]
-    assert validate(form, deposit_form(1) | {"title": "x" * 201}) == {
+    assert validate(form, (deposit_form(1, amount=0) | PIECES))["amount_requested"] == [
+        "doit être au moins 1"
+    ]
+    assert validate(form, (deposit_form(1) | PIECES) | {"title": "x" * 201}) == {
         "title": ["doit comporter au plus 200 caractères (actuellement 201)"]
     }
-    assert validate(form, deposit_form(1, axes=())) == {"axes": ["obligatoire"]}
+    assert validate(form, (deposit_form(1, axes=()) | PIECES)) == {"axes": ["obligatoire"]}
 
 
 def test_forms_review_scores_every_call_criterion_from_1_to_5() -> None:

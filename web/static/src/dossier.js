@@ -54,6 +54,86 @@
     });
   }
 
+  // Pieces: a file is sent as soon as it is chosen, one at a time (each is a step of the
+  // dossier), with its progress; without script, each piece's form posts it.
+  var queue = Promise.resolve();
+  var sending = 0;
+
+  function enqueue(form) {
+    sending += 1;
+    queue = queue.then(function () { return send(form); }).then(function () { sending -= 1; });
+  }
+
+  function send(form) {
+    var input = form.querySelector('input[type="file"]');
+    var file = input.files[0];
+    var status = form.querySelector(".piece-status");
+    var bar = form.querySelector("progress");
+    var shown = form.querySelector(".piece-file");
+    if (!file) { status.textContent = "Choisissez d'abord un fichier."; return Promise.resolve(); }
+    if (file.size > Number(form.dataset.maxBytes)) {
+      status.textContent = "Ce fichier dépasse " + form.dataset.maxSize + " : il n'a pas été envoyé.";
+      return Promise.resolve();
+    }
+    status.textContent = "En attente d'envoi…";
+    return new Promise(function (resolve) {
+      var request = new XMLHttpRequest();
+      var body = new FormData(form);
+      request.open("POST", form.action);
+      request.setRequestHeader("Accept", "application/json");
+      request.upload.addEventListener("progress", function (event) {
+        if (!event.lengthComputable) { return; }
+        bar.hidden = false;
+        bar.value = Math.round(100 * event.loaded / event.total);
+        status.textContent = "Envoi : " + bar.value + " %";
+      });
+      request.addEventListener("load", function () {
+        var answer = {};
+        try { answer = JSON.parse(request.responseText); } catch (ignored) { answer = {}; }
+        bar.hidden = true;
+        if (request.status === 200) {
+          var link = document.createElement("a");
+          link.href = answer.url;
+          link.textContent = answer.filename;
+          shown.replaceChildren(link, document.createTextNode(" (" + answer.size + ")"));
+          status.textContent = answer.message;
+          input.value = "";
+          form.parentElement.classList.remove("has-error");
+          input.removeAttribute("aria-invalid");
+          var error = form.querySelector(".field-error");
+          if (error) { error.remove(); }
+        } else if (request.status === 413) {
+          status.textContent = "Ce fichier dépasse " + form.dataset.maxSize + " : il n'a pas été envoyé.";
+        } else {
+          status.textContent = (answer.detail || "Envoi refusé") + ".";
+        }
+        resolve();
+      });
+      request.addEventListener("error", function () {
+        bar.hidden = true;
+        status.textContent = "Envoi impossible : vérifiez votre connexion, puis réessayez.";
+        resolve();
+      });
+      request.send(body);
+    });
+  }
+
+  function setUpPieces() {
+    var forms = document.querySelectorAll("form.piece-upload");
+    Array.prototype.forEach.call(forms, function (form) {
+      form.querySelector('button[type="submit"]').hidden = true;
+      form.querySelector('input[type="file"]').addEventListener("change", function () {
+        enqueue(form);
+      });
+      form.addEventListener("submit", function (event) {
+        event.preventDefault();
+        enqueue(form);
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", setUpPieces);
+
   document.addEventListener("DOMContentLoaded", function () {
     var root = document.getElementById("formulaire");
     if (!root || !window.ConcertoForms) { return; }
@@ -93,11 +173,13 @@
         timer = setTimeout(save, 700);
       });
     });
+    // The deposit takes what was typed and the files chosen: both are sent first.
     deposit.addEventListener("submit", function (event) {
-      if (timer === null) { return; }
+      if (timer === null && sending === 0) { return; }
       event.preventDefault();
-      clearTimeout(timer);
-      save().then(function () { deposit.submit(); });
+      var saved = timer === null ? Promise.resolve() : save();
+      if (timer !== null) { clearTimeout(timer); timer = null; }
+      Promise.all([saved, queue]).then(function () { deposit.submit(); });
     });
   });
 })();
