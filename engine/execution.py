@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -100,9 +101,10 @@ class Execution:
         self.zone = zone
         self.effects: list[Effect] = []
         self.documents: list[Document] = []
+        self.shared: dict[str, Any] = {}  # what services share with every branch (ctx.share)
         # The script engine is not part of the serialized state: attach it after every load.
         workflow.script_engine = ScriptEngine(
-            clock, services, identity, self.effects, time_limit, self.documents, zone
+            clock, services, identity, self.effects, time_limit, self.documents, zone, self.shared
         )
         self.thrown: list[ThrownMessage] = []
         self.fired: list[FiredTimer] = []
@@ -123,7 +125,7 @@ class Execution:
         with self._guard():
             self.workflow.refresh_timers()
             self.workflow.do_engine_steps(
-                will_complete_task=self._pin, did_complete_task=self._note_fired
+                will_complete_task=self._pin, did_complete_task=self._completed
             )
             self._collect_thrown()
         self._apply_pins()
@@ -133,7 +135,14 @@ class Execution:
         token that finished before they were set (a loop's next iteration, say)."""
         pinned = self.workflow.data.get(PINNED)
         if pinned:
-            task.data.update(pinned)
+            task.data.update(deepcopy(pinned))
+
+    def _completed(self, task: Any) -> None:
+        if self.shared:  # a service shared values: every live branch has them from now on
+            self.workflow.data.setdefault(PINNED, {}).update(deepcopy(self.shared))
+            self.shared.clear()
+            self._apply_pins()
+        self._note_fired(task)
 
     def _note_fired(self, task: Any) -> None:
         """Every timer that fires is noted, also when several fire in one step."""
@@ -182,7 +191,7 @@ class Execution:
         loop iteration, say) copies an older one. So variables set this way are pinned: after
         every run they are set again on every live token.
         """
-        self.workflow.data.setdefault(PINNED, {}).update(variables)
+        self.workflow.data.setdefault(PINNED, {}).update(deepcopy(dict(variables)))
         self._apply_pins()
         self.run()
 
@@ -193,7 +202,9 @@ class Execution:
         for task in self.workflow.get_tasks(state=TaskState.NOT_FINISHED_MASK):
             if all(task.data.get(k, _ABSENT) == v for k, v in pinned.items()):
                 continue
-            task.data.update(pinned)
+            # A copy each: SpiffWorkflow merges a parent's data into a task's values in place,
+            # which would write old values into the pins through a shared dict.
+            task.data.update(deepcopy(pinned))
             timer = _timer_of(task)
             if isinstance(timer, TimeDateEventDefinition) and task.state == TaskState.WAITING:
                 # SpiffWorkflow fixes a date timer's value when it starts waiting: set it anew.

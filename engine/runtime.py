@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from .commands import CommandExecutor
 from .errors import ConcurrencyError, ConflictError, InvalidInputError
 from .execution import RUNNING
-from .models import Instance
+from .models import Instance, Notice
 from .query import Query
-from .scripting import Document
+from .scripting import Document, Effect
 from .steps import Runner, Steps
 from .storage.instances import InstanceRow, InstanceStore
 from .storage.records import InstanceRecord
@@ -79,10 +79,12 @@ class RuntimeService:
         *,
         actor: str | None = None,
         documents: Sequence[Document] = (),
+        notices: Sequence[Notice] = (),
     ) -> Instance:
         """Set the variables `change` computes from the instance's variables as they stand in
         the step that writes them (adding to a collection, say): no concurrent change is lost.
-        When another step writes first, the step is run again on what that one left."""
+        When another step writes first, the step is run again on what that one left.
+        `notices` leave through the outbox, as the instance's, if and when the step commits."""
 
         def command(session: Session) -> Instance:
             steps = Steps(session, self._runner)
@@ -90,6 +92,9 @@ class RuntimeService:
             variables = change(steps.instance(instance_id).variables)
             _check_variables(variables)
             execution.documents.extend(documents)
+            execution.effects.extend(
+                Effect(n.topic, n.payload, n.kind, n.recipient) for n in notices
+            )
             execution.set_variables(variables)
             steps.record(execution, "variables_set", actor)
             steps.save()

@@ -49,6 +49,7 @@ class ServiceContext:
     effects: list[Effect] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
     zone: ZoneInfo = CALENDAR_ZONE  # where the calendar is read (J-7, one month)
+    shared: dict[str, Any] = field(default_factory=dict)
 
     def emit(
         self,
@@ -64,6 +65,12 @@ class ServiceContext:
     def store_document(self, name: str, content: bytes, mimetype: str) -> None:
         """Keep a document with the instance (a new one of the same name replaces it)."""
         self.documents.append(Document(name, content, mimetype))
+
+    def share(self, variables: Mapping[str, Any]) -> None:
+        """Make values every branch's, from this task on: SpiffWorkflow gives each parallel
+        branch its own copy of the data, and a branch that ends without a join would take
+        its values with it. They are pinned, as variables set from outside are."""
+        self.shared.update(variables)
 
 
 Service = Callable[..., Any]
@@ -91,12 +98,14 @@ class ScriptEngine(PythonScriptEngine):
         time_limit: float,
         documents: list[Document] | None = None,
         zone: ZoneInfo = CALENDAR_ZONE,
+        shared: dict[str, Any] | None = None,
     ) -> None:
         self._clock = clock
         self._services = services
         self._identity = identity
         self._effects = effects
         self._documents = documents if documents is not None else []
+        self._shared = shared if shared is not None else {}
         self._element_id = ""
         self._zone = zone
         functions = {
@@ -135,5 +144,6 @@ class ScriptEngine(PythonScriptEngine):
             effects=self._effects,
             documents=self._documents,
             zone=self._zone,
+            shared=self._shared,
         )
         return service(context, **params)

@@ -5,6 +5,7 @@ from engine import Dispatcher, Service
 from .budget import check_budget
 from .email import log_email, send_email
 from .reminders import plan_reminders
+from .variables import share_variables
 
 # Services that need nothing from a kind of call; `document.render` is composed with the
 # call's renderer in `workflows.build_engine`.
@@ -12,6 +13,7 @@ SERVICES: dict[str, Service] = {
     "email.send": send_email,
     "budget.check": check_budget,
     "reminders.plan": plan_reminders,
+    "variables.share": share_variables,
 }
 
 # Outbox topics and what delivers them.

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, jsonify
 
 import workflows
 from engine import EngineError
+from workflows.signing import secret_key
 
 from . import api, assets, auth, pages
 from .engine_access import current_engine
@@ -36,8 +37,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_pyfile("concerto.cfg", silent=True)
     else:
         app.config.update(test_config)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(app)
+    app.config["SECRET_KEY"] = secret_key(app.config, Path(app.instance_path))
     app.extensions["concerto"] = workflows.build_engine(app.config, clock=app.config.get("CLOCK"))
     auth.init_app(app)
     api.init_app(app)
@@ -55,17 +55,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         )
 
     return app
-
-
-def _instance_secret(app: Flask) -> str:
-    """A signing key kept in the instance folder, made once, for setups without SECRET_KEY."""
-    path = os.path.join(app.instance_path, "secret_key")
-    if not os.path.exists(path):
-        os.makedirs(app.instance_path, exist_ok=True)
-        with open(path, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    with open(path) as handle:
-        return handle.read().strip()
 
 
 def _iso(value: Any) -> str | None:

@@ -24,6 +24,7 @@ from engine.worker import Worker, WorkerSettings
 from handlers.mailsink import start_sink
 from workflows.fact import calls
 from workflows.fact.demo import (
+    CSE_SECRETARIES,
     DEMO_PASSWORD,
     DEMO_TOUR,
     ensure_demo_call,
@@ -101,6 +102,10 @@ def run(host: str, port: int, database_url: str | None) -> None:
     click.echo("Ce que chacun y trouve :")
     for username, what in DEMO_TOUR:
         click.echo(f"  {username:14s} {what}")
+    click.echo(
+        f"Secrétaire du CSE (sans compte) : le lien du courriel à {CSE_SECRETARIES['porteur']}"
+        " (Courriels, compte mission.fact)"
+    )
     click.echo(f"Worker lancé (pid {worker.pid}) ; état : concerto status")
     try:
         app.run(host=host, port=port, use_reloader=False)

@@ -14,6 +14,7 @@ from handlers.email import EmailDispatcher
 from handlers.smtp import SmtpSettings, YagmailMailer
 
 from .fact.documents import render_document
+from .signing import secret_key
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'instance' / 'concerto.db'}"
@@ -42,11 +43,12 @@ def build_engine(settings: Mapping[str, Any], *, clock: Clock | None = None) -> 
         )
     )
     if settings.get("SMTP_HOST"):  # otherwise mails go to the log
-        _deliver_by_smtp(engine, SmtpSettings.from_env(settings), settings.get("BASE_URL"))
+        smtp = SmtpSettings.from_env(settings)
+        _deliver_by_smtp(engine, smtp, settings.get("BASE_URL"), secret_key(settings))
     return engine
 
 
-def _deliver_by_smtp(engine: Engine, smtp: SmtpSettings, base_url: str | None) -> None:
+def _deliver_by_smtp(engine: Engine, smtp: SmtpSettings, base_url: str | None, secret: str) -> None:
     from .fact.accounts import render_account_mail
     from .fact.delivery import (
         recipients_for,
@@ -60,7 +62,7 @@ def _deliver_by_smtp(engine: Engine, smtp: SmtpSettings, base_url: str | None) -
         "email",
         EmailDispatcher(
             mailer,
-            render=renderer_for(engine, base_url),
+            render=renderer_for(engine, base_url, secret),
             recipients=recipients_for(engine),
             sender=smtp.mail_from,
         ),

@@ -11,14 +11,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from werkzeug.serving import make_server
 
-from engine import Engine, FrozenClock
+from engine import Engine, FrozenClock, NotFoundError
 from handlers.mailsink import StoredMail, read_sink, start_sink
 from web import create_app
-from workflows.fact import calls
+from workflows.fact import calls, dossiers
+from workflows.fact.bots import attach_pieces, deposit_form
 from workflows.french import PARIS
 
 PASSWORD = "mot-de-passe-navigateur"
@@ -57,14 +59,13 @@ class Live:
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """Concerto served on a free port (fresh SQLite), with a staff member and a reviewer."""
     folder = tmp_path_factory.mktemp("browser")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        smtp_port = probe.getsockname()[1]
+    smtp_port, web_port = _free_port(), _free_port()
     sink = start_sink(folder / "mails", port=smtp_port)  # every mail really goes over SMTP
     app = create_app(
         {
             "DATABASE_URL": f"sqlite:///{folder / 'concerto.sqlite'}",
             "SECRET_KEY": "browser",
+            "BASE_URL": f"http://127.0.0.1:{web_port}",  # where the mails' links lead
             "MAILDIR": str(folder / "mails"),
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": smtp_port,
@@ -91,7 +92,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         "mission.fact", PASSWORD, roles=["staff"], email="fact@x.fr", display_name="Mission Fact"
     )
     engine.identity.create_user("eva", PASSWORD, roles=["reviewer"], email="eva@x.fr")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", web_port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield Live(f"http://127.0.0.1:{server.server_port}", folder / "mails", engine)
@@ -99,6 +100,12 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     thread.join()
     sink.stop()
     engine.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -124,6 +131,24 @@ def page(browser):  # type: ignore[no-untyped-def]
     context.set_default_timeout(15_000)
     yield context.new_page()
     context.close()
+
+
+def deposited_dossier(live: Live, holder: str, n: int = 1, **answers: Any) -> str:
+    """A dossier of the live call deposited by `holder` (an applicant account made if need
+    be), its pieces sent and its form filled (`bots.deposit_form(n)`, then `answers`)."""
+    engine = live.engine
+    try:
+        engine.identity.get(holder)
+    except NotFoundError:
+        engine.identity.create_user(holder, PASSWORD, roles=["applicant"], email=holder)
+    dossier = dossiers.create_draft(
+        engine, "2026-TEST", holder_user=holder, holder_email=holder, track="entreprise",
+        actor=holder,
+    ).business_key or ""  # fmt: skip
+    attach_pieces(engine, dossier, actor=holder)
+    dossiers.save_draft(engine, dossier, {**deposit_form(n), **answers}, actor=holder)
+    dossiers.deposit(engine, dossier, actor=holder)
+    return dossier
 
 
 def sign_in(page, live: Live, username: str) -> None:  # type: ignore[no-untyped-def]

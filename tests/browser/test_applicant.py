@@ -159,6 +159,19 @@ def test_another_applicants_dossier_is_not_found(
     )
     assert response.status in (400, 404)  # no CSRF token, and not theirs either way
     assert page.request.get(f"{live.url}/dossiers/{dossier}/documents/piece-rib").status == 404
+    page.goto(f"{live.url}/mes-dossiers")  # a page of their own gives a valid CSRF token
+    token = page.get_attribute('meta[name="csrf-token"]', "content")
+    for path, form in (
+        (f"/dossiers/{dossier}/messages", {"body": "Bonjour"}),
+        (f"/dossiers/{dossier}/pieces/rib", {"fichier": {"name": "r.pdf", "mimeType":
+                                                         "application/pdf", "buffer": SAMPLE_PDF}}),
+        (f"/dossiers/{dossier}/depot", {}),
+    ):  # fmt: skip
+        answer = page.request.post(f"{live.url}{path}", multipart={**form, "csrf_token": token})
+        assert answer.status == 404, path
+    assert page.goto(f"{live.url}/instruction/dossiers/{dossier}").status == 403
+    theirs = live.engine.runtime.query().business_key(dossier).one().variables
+    assert "messages" not in theirs and theirs["pieces"]["rib"]["filename"] == "rib.pdf"
     assert page.goto(f"{live.url}/mes-dossiers").status == 200
     assert dossier not in page.inner_text("main")
 

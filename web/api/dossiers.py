@@ -9,7 +9,7 @@ from flask_smorest.fields import Upload
 from engine import ForbiddenError, NotFoundError
 from engine.models import Instance
 from workflows.fact import dossiers
-from workflows.fact.access import has_role, may_read_dossier
+from workflows.fact.access import as_seen_by, has_role, history_seen_by, may_read_dossier
 from workflows.fact.calls import DOSSIER_PROCESS
 from workflows.fact.roles import APPLICANT, COMMISSION, READERS
 
@@ -18,7 +18,7 @@ from ..downloads import dossier_document
 from ..engine_access import current_engine
 from ..errors import ProblemSchema
 from .blueprint import Blueprint
-from .pagination import CountedPage
+from .pagination import CountedPage, SeenBy
 from .schemas.common import (
     DataSchema,
     DepositSchema,
@@ -87,7 +87,8 @@ class Dossiers(MethodView):
         query = current_engine().runtime.query().process(DOSSIER_PROCESS)
         if has_role(user, *READERS, COMMISSION):
             return query
-        return query.started_by(user.username)  # an applicant starts their own drafts
+        # An applicant starts their own drafts, and reads them as their holder.
+        return SeenBy(query.started_by(user.username), lambda d: as_seen_by(user, d))
 
 
 @blp.route("/dossiers/<dossier_id>")
@@ -98,8 +99,9 @@ class DossierById(MethodView):
     def get(self, dossier_id):
         """A dossier with its history (its receipt: `deposited_at`, `dossier_id`)."""
         dossier = _readable(dossier_id)
-        history = current_engine().history.for_instance(dossier.id)
-        return {**dossier.__dict__, "history": history}
+        user = current_account().user
+        history = history_seen_by(user, dossier, current_engine().history.for_instance(dossier.id))
+        return {**as_seen_by(user, dossier).__dict__, "history": history}
 
 
 @blp.route("/dossiers/<dossier_id>/draft")
@@ -181,9 +183,10 @@ class DossierWithdrawal(MethodView):
     def post(self, body, dossier_id):
         """Withdraw the dossier (possible until the commission's decision)."""
         _own(dossier_id)
-        return dossiers.withdraw(
+        withdrawn = dossiers.withdraw(
             current_engine(), dossier_id, reason=body["reason"], actor=current_account().username
         )
+        return as_seen_by(current_account().user, withdrawn)
 
 
 class DocumentSchema(ma.Schema):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask_smorest import Page
 
 MAX_OFFSET = 2**31 - 1
@@ -24,3 +27,18 @@ class CountedPage(Page):
     @property
     def items(self):  # type: ignore[no-untyped-def]
         return self._items
+
+
+class SeenBy:
+    """A query whose items are shown through `view` (what a reader may see of each)."""
+
+    def __init__(self, query: Any, view: Callable[[Any], Any]) -> None:
+        self._query = query
+        self._view = view
+
+    def count(self) -> int:
+        return self._query.count()
+
+    def page_with_count(self, offset: int, limit: int) -> tuple[list[Any], int]:
+        items, count = self._query.page_with_count(offset, limit)
+        return [self._view(item) for item in items], count

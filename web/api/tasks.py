@@ -8,7 +8,7 @@ from flask.views import MethodView
 
 from engine import ForbiddenError, NotFoundError
 from engine.models import UserTask
-from workflows.fact.access import has_role, may_act_on_task, may_see_task
+from workflows.fact.access import as_seen_by, has_role, may_act_on_task, may_see_task
 from workflows.fact.forms import complete_task, task_form
 from workflows.fact.roles import STAFF, lanes_for
 
@@ -81,7 +81,7 @@ class TaskById(MethodView):
         return {
             **task.__dict__,
             "form": task_form(engine, task, instance),
-            "variables": instance.variables,
+            "variables": as_seen_by(current_account().user, instance).variables,
         }
 
 

@@ -24,15 +24,18 @@ from flask_login import current_user, login_required
 from engine import ConflictError, InvalidInputError, NotFoundError
 from engine.models import Instance
 from workflows.fact import dossiers
-from workflows.fact.attachments import ACCEPTED, MAX_BYTES, is_piece, listed
+from workflows.fact.attachments import ACCEPTED, MAX_BYTES, is_sent_file, listed
 from workflows.fact.catalogue import call_page
 from workflows.fact.config import HOLDER_TYPES
+from workflows.fact.cse import cse_status
+from workflows.fact.messages import HOLDER, thread
 from workflows.fact.roles import APPLICANT
 from workflows.fact.status import applicant_dossiers, dossier_status, timeline
 from workflows.french import size_fr, time_fr
 
 from ..downloads import dossier_document
 from ..engine_access import current_engine
+from .messaging import post_from_form
 
 bp = Blueprint("applicant", __name__)
 
@@ -160,6 +163,18 @@ def attach(dossier_id: str, key: str) -> Any:
     return redirect(url_for("applicant.dossier", dossier_id=dossier_id, _anchor="pieces"))
 
 
+@bp.post("/dossiers/<dossier_id>/messages")
+@login_required
+def write(dossier_id: str) -> Any:
+    found = _own(dossier_id)
+    errors = post_from_form(found, HOLDER, current_user.user.username)
+    if errors:
+        page = _dossier_page(found, message=request.form.get("body", ""), message_errors=errors)
+        return page, 422
+    flash("Message envoyé à la Mission Fact.", "success")
+    return redirect(url_for("applicant.dossier", dossier_id=dossier_id, _anchor="messages"))
+
+
 @bp.post("/dossiers/<dossier_id>/signature")
 @login_required
 def sign(dossier_id: str) -> Any:
@@ -193,6 +208,8 @@ def _dossier_page(
     found: Instance,
     errors: dict[str, list[str]] | None = None,
     signature: dict[str, Any] | None = None,
+    message: str = "",
+    message_errors: dict[str, list[str]] | None = None,
 ) -> str:
     engine = current_engine()
     status = dossier_status(engine, found)
@@ -200,18 +217,26 @@ def _dossier_page(
         "dossier": found,
         "status": status,
         "errors": errors or {},
-        "documents": [d for d in engine.documents.list(found.id) if not is_piece(d.name)],
+        "documents": [d for d in engine.documents.list(found.id) if not is_sent_file(d.name)],
         "milestones": timeline(engine, found),
         "signature": signature or {},
         "to_sign": status.to_sign,
+        "messages": thread(found),
+        "file_url": lambda name: url_for(
+            "applicant.document", dossier_id=found.business_key, name=name
+        ),
+        "message": message,
+        "message_errors": message_errors or {},
+        "accept": ACCEPTED,
     }
     if status.is_draft:
         draft = dossiers.draft_form(engine, found)
         context.update(form=draft.form, form_data=draft.data, labels=_labels(draft.full_form))
         context["pieces"] = listed(found, draft.pieces)
-        context.update(accept=ACCEPTED, max_bytes=MAX_BYTES, max_size=size_fr(MAX_BYTES))
+        context.update(max_bytes=MAX_BYTES, max_size=size_fr(MAX_BYTES))
     else:
         context["pieces"] = listed(found)
+        context["cse_status"] = cse_status(found.variables, with_answer=False)
     return render_template("applicant/dossier.html", **context)
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from marshmallow import ValidationError, fields, validate, validates, validates_schema
 from stdnum.exceptions import ValidationError as NumberError
 from stdnum.fr import siret as siret_number
@@ -24,6 +23,7 @@ from engine.models import User
 
 from ..mailing import Mail, compose, environment
 from ..schemas import EMAIL_INVALID, FrenchSchema, invalid
+from ..signing import read, sign
 from ..templates import TEMPLATES
 from .config import HOLDER_TYPES
 from .roles import APPLICANT
@@ -106,7 +106,7 @@ def sign_up(engine: Engine, form: Mapping[str, Any], links: Links) -> User:
             "mot de passe",
             field="email",
         )
-    token = _serializer(links.secret, "confirm").dumps(username)
+    token = sign(links.secret, "confirm", username)
     notice = _notice(
         "account_confirmation",
         email,
@@ -135,7 +135,7 @@ def sign_up(engine: Engine, form: Mapping[str, Any], links: Links) -> User:
 
 def confirm(engine: Engine, token: str, secret: str) -> User:
     """Activate the account a confirmation link was made for."""
-    username = _read(secret, "confirm", token, timedelta(days=CONFIRMATION_DAYS))
+    username = read(secret, "confirm", token, timedelta(days=CONFIRMATION_DAYS))
     try:
         return engine.identity.activate(username)
     except NotFoundError as exc:
@@ -147,7 +147,7 @@ def resend_confirmation(engine: Engine, email: str, links: Links) -> None:
     user = engine.identity.find_by_email(email)
     if user is None or user.active:
         return
-    token = _serializer(links.secret, "confirm").dumps(user.username)
+    token = sign(links.secret, "confirm", user.username)
     data = {"name": user.display_name, "link": links.confirm(token), "days": CONFIRMATION_DAYS}
     engine.outbox.enqueue(_notice("account_confirmation", user.email, data))
 
@@ -158,9 +158,7 @@ def request_reset(engine: Engine, email: str, links: Links) -> None:
     user = engine.identity.find_by_email(email)
     if user is None:
         return
-    token = _serializer(links.secret, "reset").dumps(
-        [user.username, engine.identity.stamp(user.username)]
-    )
+    token = sign(links.secret, "reset", [user.username, engine.identity.stamp(user.username)])
     data = {"name": user.display_name, "link": links.reset(token), "hours": RESET_HOURS}
     engine.outbox.enqueue(_notice("password_reset", user.email, data))
 
@@ -169,7 +167,7 @@ def reset_password(
     engine: Engine, token: str, password: str, password_again: str, secret: str
 ) -> User:
     """Set the new password of a reset link (once: the link dies with the old password)."""
-    username, stamp = _read(secret, "reset", token, timedelta(hours=RESET_HOURS))
+    username, stamp = read(secret, "reset", token, timedelta(hours=RESET_HOURS))
     if password != password_again:
         raise InvalidInputError("les deux mots de passe diffèrent", field="password_again")
     try:
@@ -197,19 +195,6 @@ def _organisation(data: Mapping[str, Any]) -> dict[str, Any]:
         "holder_type": data["holder_type"],
         "headcount": data["headcount"],
     }
-
-
-def _serializer(secret: str, purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt=f"concerto-{purpose}")
-
-
-def _read(secret: str, purpose: str, token: str, max_age: timedelta) -> Any:
-    try:
-        return _serializer(secret, purpose).loads(token, max_age=int(max_age.total_seconds()))
-    except SignatureExpired as exc:
-        raise InvalidInputError("ce lien a expiré : demandez-en un nouveau", field="token") from exc
-    except BadSignature as exc:
-        raise InvalidInputError("ce lien n'est pas valide", field="token") from exc
 
 
 def _notice(kind: str, to: str, data: dict[str, Any]) -> Notice:

@@ -70,6 +70,19 @@ def sniff(content: bytes) -> tuple[str, tuple[str, ...]]:
     raise InvalidInputError("ce fichier n'est ni un PDF, ni une image JPEG ou PNG", field="file")
 
 
+def checked_file(filename: str, content: bytes, *, fallback: str) -> dict[str, Any]:
+    """A file a person sent, checked by its content and size: the name it is kept under (its
+    real kind shows in it), its size and mimetype; InvalidInputError otherwise."""
+    if not content:
+        raise InvalidInputError("le fichier est vide", field="file")
+    if len(content) > MAX_BYTES:
+        raise InvalidInputError(f"le fichier dépasse {size_fr(MAX_BYTES)}", field="file")
+    mimetype, extensions = sniff(content)
+    stem = _UNSAFE.sub("_", filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).strip() or fallback
+    shown = stem if stem.lower().endswith(extensions) else stem + extensions[0]
+    return {"filename": shown[:120], "size": len(content), "mimetype": mimetype}
+
+
 def attach(
     engine: Engine,
     dossier: Instance,
@@ -85,26 +98,14 @@ def attach(
     if piece is None:
         raise NotFoundError(f"ce formulaire ne demande pas de pièce {key!r}")
     check_on_time(dossier.variables, engine.clock.now())
-    if not content:
-        raise InvalidInputError("le fichier est vide", field="file")
-    if len(content) > MAX_BYTES:
-        raise InvalidInputError(f"le fichier dépasse {size_fr(MAX_BYTES)}", field="file")
-    mimetype, extensions = sniff(content)
-    stem = _UNSAFE.sub("_", filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).strip() or key
-    shown = stem if stem.lower().endswith(extensions) else stem + extensions[0]
-    record = {
-        "label": piece.label,
-        "document": document_name(key),
-        "filename": shown[:120],
-        "size": len(content),
-        "mimetype": mimetype,
-    }
+    record = {"label": piece.label, "document": document_name(key),
+              **checked_file(filename, content, fallback=key)}  # fmt: skip
     try:
         engine.runtime.update_variables(
             dossier.id,
             lambda variables: {"pieces": {**(variables.get("pieces") or {}), key: record}},
             actor=actor,
-            documents=[Document(document_name(key), content, mimetype)],
+            documents=[Document(document_name(key), content, record["mimetype"])],
         )
     except ConflictError as exc:  # the dossier was closed meanwhile
         raise ConflictError("ce dossier n'accepte plus de pièces") from exc
@@ -147,15 +148,19 @@ def listed(dossier: Instance, asked: list[Piece] | None = None) -> list[SentPiec
 
 
 def download_name(dossier: Instance, document: str) -> str:
-    """The name a document is downloaded under: a piece keeps the name it was sent with."""
-    for record in (dossier.variables.get("pieces") or {}).values():
-        if record.get("document") == document and record.get("filename"):
+    """The name a document is downloaded under: a file a person sent (a piece, a message's)
+    keeps the name it was sent with."""
+    v = dossier.variables
+    sent = [*(v.get("pieces") or {}).values(), *(m.get("file") for m in v.get("messages") or [])]
+    for record in sent:
+        if record and record.get("document") == document and record.get("filename"):
             return str(record["filename"])
     return document
 
 
-def is_piece(document: str) -> bool:
-    return document.startswith(document_name(""))
+def is_sent_file(document: str) -> bool:
+    """A file a person sent (a piece, or a message's), not a document the process made."""
+    return document.startswith((document_name(""), "message-"))
 
 
 def references(dossier: Instance) -> dict[str, str]:

@@ -39,9 +39,11 @@ def recipients_for(engine: Engine) -> Callable[[OutboxMessage], list[str]]:
     return resolve
 
 
-def renderer_for(engine: Engine, base_url: str | None = None) -> Callable[[OutboxMessage], Mail]:
+def renderer_for(
+    engine: Engine, base_url: str | None = None, secret: str | None = None
+) -> Callable[[OutboxMessage], Mail]:
     """Render a mail with the documents stored for its dossier attached (receipt, convention),
-    leading to its page at `base_url`."""
+    leading to its page at `base_url` (with a link signed by `secret` for the CSE's answer)."""
 
     def render(message: OutboxMessage) -> Mail:
         attachments = []
@@ -50,7 +52,9 @@ def renderer_for(engine: Engine, base_url: str | None = None) -> Callable[[Outbo
         if variable and message.instance_id and data.get(variable):
             info, content = engine.documents.get(message.instance_id, data[variable]["document"])
             attachments.append(Attachment(info.name, content, info.mimetype))
-        return render_mail(message.payload, attachments=attachments, base_url=base_url)
+        return render_mail(
+            message.payload, attachments=attachments, base_url=base_url, secret=secret
+        )
 
     return render
 

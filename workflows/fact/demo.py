@@ -11,6 +11,8 @@ from engine.models import Instance
 from ..french import PARIS
 from .bots import attach_pieces, deposit_form
 from .calls import CALL_PROCESS, DOSSIER_PROCESS, get_call, open_call
+from .cse import FORM_KEY, CseRequest
+from .cse import answer as cse_answer
 from .dossiers import create_draft, deposit, get_dossier, open_task
 from .roles import ADMIN, APPLICANT, COMMISSION, OBSERVER, REVIEWER, STAFF
 
@@ -93,6 +95,9 @@ DEMO_TOUR = [
     ("evaluatrice", "une évaluation à faire (DEMO, par l'API pour l'instant)"),
     ("mission.fact", "les courriels envoyés (Courriels) ; une convention à contresigner"),
 ]
+# The CSE secretaries the demo dossiers name: the link of the mail to the first, read in
+# "Courriels", opens the CSE's answer page (no account); the second has answered already.
+CSE_SECRETARIES = {"porteur": "cse@menuiserie-demo.fr", "relais": "cse@relais-demo.fr"}
 
 
 def ensure_demo_dossiers(engine: Engine) -> None:
@@ -110,9 +115,11 @@ def ensure_demo_dossiers(engine: Engine) -> None:
         draft.id, {"draft": _prefill("porteur", title="Outils numériques de l'atelier")},
         actor="porteur",
     )  # fmt: skip
-    _deposit(engine, _draft(engine, DEMO_CALL, "porteur", "entreprise"), "porteur", 1)
+    deposited = _draft(engine, DEMO_CALL, "porteur", "entreprise")
+    _deposit(engine, deposited, "porteur", 1, cse_secretary=CSE_SECRETARIES["porteur"])
     in_review = _draft(engine, DEMO_CALL, "relais", "action_collective")
-    _deposit(engine, in_review, "relais", 2)
+    _deposit(engine, in_review, "relais", 2, cse_secretary=CSE_SECRETARIES["relais"])
+    _cse_answers(engine, in_review, CSE_SECRETARIES["relais"])
     _complete(
         engine, in_review, "eligibility", {"eligible": True, "eligibility_reason": "Éligible"}
     )
@@ -185,10 +192,23 @@ def _prefill(holder: str, **answers: Any) -> dict[str, Any]:
     }
 
 
-def _deposit(engine: Engine, dossier: Instance, holder: str, n: int) -> None:
-    form = {**deposit_form(n, amount=24_250 + 5_000 * n), **_prefill(holder)}
+def _deposit(
+    engine: Engine, dossier: Instance, holder: str, n: int, cse_secretary: str = ""
+) -> None:
+    form = {**deposit_form(n, amount=24_250 + 5_000 * n), **_prefill(holder),
+            "cse_secretary_email": cse_secretary}  # fmt: skip
     attach_pieces(engine, dossier.business_key or "", actor=holder)
     deposit(engine, dossier.business_key or "", form, actor=holder)
+
+
+def _cse_answers(engine: Engine, dossier: Instance, email: str) -> None:
+    """The CSE secretary answers, as through the link of the mail."""
+    task = open_task(engine, dossier.business_key or "", FORM_KEY)
+    answer = {"secretary_name": "Karim Haddad", "informed": True, "informed_on": "2026-01-08",
+              "association": "Le CSE désigne deux membres au comité de pilotage du projet.",
+              "comment": ""}  # fmt: skip
+    cse_answer(engine, CseRequest(get_dossier(engine, dossier.business_key or ""), email, task),
+               {"cse_confirmation": answer})  # fmt: skip
 
 
 def _complete(engine: Engine, dossier: Instance, form_key: str, data: dict[str, Any]) -> None:

@@ -55,6 +55,9 @@ def create_draft(
         "call_axes": call["axes"],
         "contact": call["contact"],
         "staff_email": call["staff_email"],
+        "cse_secretary_email": "",  # the deposit may name one: the CSE is then asked to confirm
+        "cse_answered_at": None,  # asked again after a correction only if not answered yet
+        "corrections": 0,  # times the Mission Fact sent the dossier back for correction
         **({"draft": dict(draft)} if draft else {}),
     }
     query = engine.runtime.query().process(DOSSIER_PROCESS).business_key_prefix(call_reference)

@@ -42,8 +42,12 @@ def form_file(task: UserTask, variables: dict[str, Any]) -> str | None:
     if task.form_key is None:
         return None
     if task.form_key == "deposit":
-        return f"deposit-{variables.get('track', 'entreprise')}.form"
+        return _deposit_file(variables)
     return f"{task.form_key}.form"
+
+
+def _deposit_file(variables: Mapping[str, Any]) -> str:
+    return f"deposit-{variables.get('track', 'entreprise')}.form"
 
 
 def task_form(engine: Engine, task: UserTask, instance: Instance) -> dict[str, Any] | None:
@@ -53,6 +57,14 @@ def task_form(engine: Engine, task: UserTask, instance: Instance) -> dict[str, A
         return None
     text = _version_files(engine, instance.version_id).get(name)
     return json.loads(text) if text else None
+
+
+def deposit_form_of(engine: Engine, dossier: Instance) -> dict[str, Any]:
+    """The deposit form of a dossier's track, as deployed with its process version."""
+    text = _version_files(engine, dossier.version_id).get(_deposit_file(dossier.variables))
+    if not text:
+        raise InvalidInputError("pas de formulaire de dépôt pour ce volet", field="track")
+    return json.loads(text)
 
 
 def complete_task(

@@ -34,6 +34,12 @@ Data read per kind, besides `call_id` and `contact` (every kind):
   amount_granted, `convention.reference`; convention_reminder also `reminder.days` (7 or 14).
 - task_assigned (reviewer or staff): `task` {name, due_at (ISO or None), url (optional)},
   dossier_id when the task belongs to a dossier.
+- correction_requested: dossier_id, title, deposit_deadline, `correction` {reason}.
+- message_received (to the holder or the Mission Fact): dossier_id, title, holder_name,
+  call_title, `message` {side, author, at, body, file}.
+- cse_request, cse_reminder (to the CSE secretary): dossier_id, title, holder_name,
+  deposited_at, call_title; cse_reminder also `cse_request.queued_at` and commission_at. Their
+  link is signed with the service's secret (`secret`), and opens the answer page.
 """
 
 from __future__ import annotations
@@ -60,6 +66,7 @@ from engine.dates import end_of_second, parse_datetime
 from ..french import PARIS, day_fr, time_left_fr
 from ..mailing import Attachment, Mail, compose, environment, glued
 from .config import AXES, TRACKS
+from .cse import link_token
 
 TEMPLATES_DIR = Path(__file__).parent / "templates" / "mails"
 
@@ -81,8 +88,15 @@ KINDS: frozenset[str] = frozenset(
         "convention_reminder",
         "convention_countersigned",
         "task_assigned",
+        "cse_request",
+        "cse_reminder",
+        "message_received",
+        "correction_requested",
     }
 )
+MESSAGE_KIND = "message_received"
+# Kinds written to the CSE secretary, whose link opens the answer page (signed).
+CSE_KINDS = frozenset({"cse_request", "cse_reminder"})
 # Kinds whose mail carries the deadline invitation.
 INVITATION_KINDS = frozenset({"draft_created", "deadline_extended"})
 
@@ -127,9 +141,11 @@ def render_mail(
     *,
     attachments: Sequence[Attachment] = (),
     base_url: str | None = None,
+    secret: str | None = None,
 ) -> Mail:
     """The finished mail for one `email` outbox payload; `attachments` are added at the end.
-    With `base_url` (where the service is reached), the mail leads to the page it is about."""
+    With `base_url` (where the service is reached), the mail leads to the page it is about;
+    `secret` signs the links that act without an account (the CSE's answer)."""
     kind = payload.get("kind")
     if kind not in KINDS:
         raise InvalidInputError(f"unknown mail kind {kind!r}", field="kind")
@@ -141,7 +157,7 @@ def render_mail(
         raise InvalidInputError(f"mail {kind!r} has no data", field="data")
     context: dict[str, Any] = {**data, "kind": kind, "to": to}
     context["business_key"] = payload.get("business_key")
-    link = _link(kind, to, data, base_url)
+    link = _link(kind, to, data, base_url, secret)
     if link:
         context["link"] = link
     try:
@@ -169,12 +185,23 @@ def render_mail(
 
 
 def _link(
-    kind: str, to: str, data: Mapping[str, Any], base_url: str | None
+    kind: str, to: str, data: Mapping[str, Any], base_url: str | None, secret: str | None
 ) -> dict[str, str] | None:
-    """The page a mail leads to: the holder's dossier, the call, or the holder's dossiers."""
+    """The page a mail leads to: the holder's dossier, the call, the holder's dossiers, or the
+    CSE's answer page."""
     if not base_url:
         return None
     base = base_url.rstrip("/")
+    if kind in CSE_KINDS:
+        if not secret:
+            raise InvalidInputError(f"mail {kind!r} needs the secret that signs its link")
+        token = link_token(secret, str(data["dossier_id"]), to)
+        return {"text": "Répondre pour le CSE", "url": f"{base}/cse/{token}"}
+    if kind == MESSAGE_KIND and data["message"]["side"] == "holder":  # to the Mission Fact
+        return {
+            "text": "Lire et répondre",
+            "url": f"{base}/instruction/dossiers/{data['dossier_id']}#messages",
+        }
     if data.get("dossier_id") and to == data.get("holder_email"):
         return {
             "text": "Voir votre dossier en ligne",

@@ -51,6 +51,15 @@ def status_of(dossier: Instance, open_forms: Iterable[str] = ()) -> Status:
             CLOSED,
             f"La date limite du {deadline_fr(v['deposit_deadline'])} est passée.",
         )
+    if "deposit" in forms and v.get("corrections"):
+        reason = (v.get("correction") or {}).get("reason", "").strip().rstrip(".")
+        return Status(
+            "À corriger",
+            DRAFT,
+            f"La Mission Fact vous a renvoyé le dossier : « {reason} ». Corrigez-le et "
+            f"déposez-le à nouveau avant le {deadline_fr(v['deposit_deadline'])} "
+            "(heure de Paris).",
+        )
     if "deposit" in forms or (dossier.status == "running" and not v.get("deposited_at")):
         return Status(
             "Brouillon",
@@ -116,12 +125,14 @@ MILESTONES = {
         "deposit_deadline_timer",
     ): "Date limite passée : le brouillon n'a pas été déposé",
     ("message_received", "call_rescheduled"): "Dates de l'appel à projets modifiées",
+    ("task_completed", "cse_confirmation_task"): "Le secrétaire du CSE a répondu",
     ("task_completed", "eligibility_task"): "Éligibilité examinée",
     ("message_received", "commission_decided"): "Décision de la commission",
     ("task_completed", "notify_task"): "Décision notifiée",
     ("task_completed", "sign_task"): "Convention signée par le porteur de projet",
     ("task_completed", "countersign_task"): "Convention contresignée par l'Anact",
     ("message_received", "withdrawal"): "Dossier retiré",
+    ("message_received", "correction_requested"): "Renvoyé par la Mission Fact pour correction",
 }
 
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 from engine import Engine, EngineConfig
 from workflows import SERVICES
 from workflows.fact import calls
-from workflows.fact.demo import ensure_demo_call, ensure_demo_dossiers, ensure_demo_users
+from workflows.fact.cse import cse_status
+from workflows.fact.demo import (
+    CSE_SECRETARIES,
+    ensure_demo_call,
+    ensure_demo_dossiers,
+    ensure_demo_users,
+)
 from workflows.fact.status import applicant_dossiers
 
 
@@ -40,6 +46,17 @@ def test_demo_dossiers_at_every_stage_made_once(sqlite_url: str) -> None:
             if s.label == "En instruction"
         ]
         assert engine.identity.get("porteur").profile["organisation"]["name"] == "Menuiserie Démo"
+        # The CSE: asked on the deposited dossier (its mail holds the link), answered on the
+        # one in review.
+        states = {
+            d.variables["call_id"] + ":" + s.label: cse_status(d.variables, with_answer=True).state
+            for user in ("porteur", "relais")
+            for d, s in applicant_dossiers(engine, user)
+            if d.variables["call_id"] == "DEMO" and s.label != "Brouillon"
+        }
+        assert sorted(states.values()) == ["answered", "awaited"], states
+        asked = [m.recipient for m in engine.outbox.list(kind="cse_request")]
+        assert sorted(asked) == sorted(CSE_SECRETARIES.values())
         ensure_demo_dossiers(engine)  # a second run adds nothing
         assert len(labels(engine, "porteur")) == 3
     finally:

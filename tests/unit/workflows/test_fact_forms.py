@@ -61,6 +61,15 @@ FACT_EXAMPLES: dict[str, dict[str, Any]] = {
         "signatory_role": "Gérante",
     },
     "convention_countersignature": {"staff_signed": True, "countersignatory_name": "Mission Fact"},
+    "cse_confirmation": {
+        "cse_confirmation": {
+            "secretary_name": "Nadia Bensalem",
+            "informed": True,
+            "informed_on": "2020-03-02",
+            "association": "Deux membres au comité de pilotage.",
+            "comment": "",
+        }
+    },
 }
 REQUIRED_KEYS = {
     "deposit-entreprise": [
@@ -75,6 +84,7 @@ REQUIRED_KEYS = {
     "decision_notice": ["notified"],
     "convention_signature": ["holder_signed", "signatory_name", "signatory_role"],
     "convention_countersignature": ["staff_signed", "countersignatory_name"],
+    "cse_confirmation": ["cse_confirmation.secretary_name", "cse_confirmation.informed"],
 }  # fmt: skip
 REQUIRED_KEYS["deposit-action_collective"] = REQUIRED_KEYS["deposit-entreprise"]
 REQUIRED_KEYS["deposit-branche"] = [  # a branch has no CSE of its own

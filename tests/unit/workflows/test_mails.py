@@ -13,12 +13,15 @@ from icalendar import Calendar
 from engine import InvalidInputError
 from workflows.fact.bots import deposit_form
 from workflows.fact.config import PARIS, load_config, process_variables
+from workflows.fact.cse import link_token
 from workflows.fact.mails import KINDS, TEMPLATES_DIR, deadline_invitation, render_mail
 from workflows.mailing import Attachment
 
 CALL = process_variables(load_config())  # deadline 2020-04-14T21:59:59+00:00 (summer time)
 DOSSIER_ID = "2020-01-0042"
 HOLDER = "porteur0042@example.org"
+SECRETARY = "secretaire.cse@example.org"
+TITLE_42 = "Transformation numérique concertée n°42"  # bots.deposit_form(42)
 STAFF = "infofact@anact.fr"
 TAG = re.compile(r"<[A-Za-z/!][^>]*>")
 
@@ -200,7 +203,62 @@ CASES: dict[str, tuple[str, dict[str, Any], str, list[str]]] = {
         f"Nouvelle tâche : Évaluer le dossier (dossier {DOSSIER_ID})",
         ["Tâche : Évaluer le dossier", "vendredi 24 avril 2020 à 17 h (heure de Paris)"],
     ),
+    "message_received": (
+        HOLDER,
+        deposited(
+            message={
+                "side": "staff",
+                "author": "staff",
+                "at": "2020-04-20T08:00:00+00:00",
+                "body": "Merci de préciser le budget.",
+                "file": None,
+            }
+        ),
+        f"Message de la Mission Fact sur votre dossier {DOSSIER_ID}",
+        ["La Mission Fact vous a écrit au sujet de votre dossier", "Merci de préciser le budget."],
+    ),
+    "correction_requested": (
+        HOLDER,
+        deposited(correction={"reason": "Le RIB est illisible.", "by": "staff"}),
+        f"Votre dossier {DOSSIER_ID} est à corriger avant le 14 avril 2020",
+        [
+            "Le RIB est illisible.",
+            "avant le mardi 14 avril 2020 à 23 h 59 (heure de Paris)",
+            "ne sera pas examiné",
+        ],
+    ),
+    "cse_request": (
+        SECRETARY,
+        deposited(cse_secretary_email=SECRETARY),
+        f"Projet « {TITLE_42} » de Structure n°42 : le CSE a-t-il été informé ?",
+        [
+            "vous a désigné comme secrétaire du comité social et économique (CSE)",
+            "apprend que vous avez répondu, pas le contenu de votre réponse",
+        ],
+    ),
+    "cse_reminder": (
+        SECRETARY,
+        deposited(
+            cse_secretary_email=SECRETARY, cse_request={"queued_at": "2020-04-15T08:00:00+00:00"}
+        ),
+        f"Rappel : le CSE a-t-il été informé du projet « {TITLE_42} » ?",
+        ["Le 15 avril 2020, nous vous avons demandé", "se réunit le 5 mai 2020"],
+    ),
 }
+
+
+def test_the_cse_mails_lead_to_the_answer_page_by_a_link_signed_for_that_dossier() -> None:
+    data = deposited(cse_secretary_email=SECRETARY)
+    mail = render_mail(
+        payload("cse_request", data, SECRETARY), base_url="https://concerto.test/", secret="s"
+    )
+    token = link_token("s", DOSSIER_ID, SECRETARY)
+    assert f"Répondre pour le CSE : https://concerto.test/cse/{token}" in flat(mail.text)
+    assert token != link_token("s", DOSSIER_ID, "other@example.org")
+    assert token != link_token("other secret", DOSSIER_ID, SECRETARY)
+    with pytest.raises(InvalidInputError) as refused:  # never a link nobody could check
+        render_mail(payload("cse_request", data, SECRETARY), base_url="https://concerto.test")
+    assert "secret" in str(refused.value)
 
 
 def payload(kind: str, data: dict[str, Any], to: str = HOLDER) -> dict[str, Any]:

@@ -1,0 +1,129 @@
+"""The pages of the dossiers for those who examine them: the list, and a dossier with what the
+CSE said, its pieces and documents. The Mission Fact also writes to the holder there and sends
+the dossier back for correction; observers, the commission and the dossier's reviewers read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from engine import ConflictError, InvalidInputError, NotFoundError
+from engine.models import Instance
+from workflows.fact import dossiers
+from workflows.fact.access import has_role, may_read_dossier, reads_as_holder
+from workflows.fact.attachments import ACCEPTED, is_sent_file, listed
+from workflows.fact.calls import DOSSIER_PROCESS
+from workflows.fact.corrections import request_correction
+from workflows.fact.cse import cse_status
+from workflows.fact.messages import STAFF, thread
+from workflows.fact.roles import COMMISSION, MANAGERS, READERS, REVIEWER
+from workflows.fact.status import dossier_status, statuses, timeline
+
+from ..downloads import dossier_document
+from ..engine_access import current_engine
+from .messaging import post_from_form
+
+bp = Blueprint("instruction", __name__, url_prefix="/instruction")
+
+
+@bp.get("/dossiers")
+@login_required
+def dossier_list() -> Any:
+    user = current_user.user
+    engine = current_engine()
+    found = [d for d in engine.runtime.query().process(DOSSIER_PROCESS).list()
+             if not reads_as_holder(user, d)]  # fmt: skip
+    if not found and not has_role(user, *READERS, COMMISSION, REVIEWER):
+        abort(403)
+    tasks = engine.tasks.query().process(DOSSIER_PROCESS).list()
+    rows = sorted(statuses(found, tasks), key=lambda row: row[0].business_key or "")
+    return render_template("instruction/list.html", rows=rows)
+
+
+@bp.get("/dossiers/<dossier_id>")
+@login_required
+def dossier(dossier_id: str) -> Any:
+    return _page(_dossier(dossier_id))
+
+
+@bp.post("/dossiers/<dossier_id>/messages")
+@login_required
+def write(dossier_id: str) -> Any:
+    found = _dossier(dossier_id, act=True)
+    errors = post_from_form(found, STAFF, current_user.user.username)
+    if errors:
+        return _page(found, message=request.form.get("body", ""), message_errors=errors), 422
+    flash("Message envoyé au porteur de projet.", "success")
+    return redirect(url_for("instruction.dossier", dossier_id=dossier_id, _anchor="messages"))
+
+
+@bp.post("/dossiers/<dossier_id>/correction")
+@login_required
+def correction(dossier_id: str) -> Any:
+    found = _dossier(dossier_id, act=True)
+    reason = request.form.get("reason", "")
+    try:
+        request_correction(current_engine(), dossier_id, reason=reason,
+                           actor=current_user.user.username)  # fmt: skip
+    except InvalidInputError as exc:
+        return _page(found, reason=reason, correction_errors={"reason": [str(exc)]}), 422
+    except ConflictError as exc:
+        flash(str(exc)[:1].upper() + str(exc)[1:] + ".", "danger")
+        return redirect(url_for("instruction.dossier", dossier_id=dossier_id))
+    flash("Dossier renvoyé au porteur pour correction : il en est informé par courriel.", "success")
+    return redirect(url_for("instruction.dossier", dossier_id=dossier_id))
+
+
+@bp.get("/dossiers/<dossier_id>/documents/<name>")
+@login_required
+def document(dossier_id: str, name: str) -> Response:
+    return dossier_document(_dossier(dossier_id), name)
+
+
+def _page(found: Instance, **extra: Any) -> str:
+    engine = current_engine()
+    status = dossier_status(engine, found)
+    v = found.variables
+    staff = current_user.has_any(MANAGERS)  # writes to the holder, sends back; others read
+    context: dict[str, Any] = {
+        "dossier": found,
+        "status": status,
+        "cse": cse_status(v, with_answer=True),
+        "pieces": listed(found),
+        "documents": [d for d in engine.documents.list(found.id) if not is_sent_file(d.name)],
+        "milestones": timeline(engine, found),
+        "messages": thread(found),
+        "file_url": lambda name: url_for(
+            "instruction.document", dossier_id=found.business_key, name=name
+        ),
+        "accept": ACCEPTED,
+        "may_act": staff,
+        "may_send_back": staff
+        and bool(v.get("deposited_at"))
+        and not status.is_draft
+        and not v.get("outcome")
+        and found.status == "running",
+        "message": "",
+        "message_errors": {},
+        "reason": "",
+        "correction_errors": {},
+        **extra,
+    }
+    return render_template("instruction/dossier.html", **context)
+
+
+def _dossier(dossier_id: str, *, act: bool = False) -> Instance:
+    """The dossier for someone who examines it (the Mission Fact when `act`); a holder has
+    their own page of it, anyone else none."""
+    try:
+        found = dossiers.get_dossier(current_engine(), dossier_id)
+    except NotFoundError:
+        abort(404)
+    user = current_user.user
+    if act and not current_user.has_any(MANAGERS):
+        abort(403)
+    if not may_read_dossier(user, found) or reads_as_holder(user, found):
+        abort(403)
+    return found
