@@ -70,6 +70,7 @@ def test_convention_signed_in_the_browser(page, live: Live) -> None:  # type: ig
         assert step in history
     documents = words(page.locator("main ul").last.inner_text())
     assert f"receipt-{dossier}.pdf" in documents and f"convention-{dossier}.pdf" in documents
+    assert f"decision-{dossier}.pdf" in documents  # the decision letter, among the documents
     check_page(page, "convention-a-signer")
     with page.expect_download() as download:
         page.locator("main p a", has_text="convention").first.click()

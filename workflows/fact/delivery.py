@@ -12,7 +12,11 @@ from .calls import DOSSIER_PROCESS
 from .mails import render_mail
 
 # Mail kind -> the variable naming the stored document it carries.
-DOCUMENTS = {"receipt": "receipt_document", "convention_ready": "convention"}
+DOCUMENTS = {
+    "receipt": "receipt_document",
+    "decision": "decision_document",
+    "convention_ready": "convention",
+}
 
 
 def recipients_for(engine: Engine) -> Callable[[OutboxMessage], list[str]]:

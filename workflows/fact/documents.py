@@ -1,4 +1,5 @@
-"""PDF documents of a FACT dossier: the deposit receipt and the grant agreement (convention).
+"""PDF documents of a FACT dossier: the deposit receipt, the decision letter and the grant
+agreement (convention).
 
 Each document is a Jinja2 HTML template printed by WeasyPrint. The Python side turns process
 data into display values (Paris dates, French amounts, labels) and names the first missing or
@@ -164,9 +165,6 @@ def _cse(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def receipt_context(data: Mapping[str, Any]) -> dict[str, Any]:
     """The receipt's display values; raises InvalidInputError naming the first missing field."""
-    contact = _require(data, "contact")
-    if not isinstance(contact, Mapping):
-        raise InvalidInputError("coordonnées du service attendues : contact", field="contact")
     received = _moment(data, "deposited_at")
     commission = _moment(data, "commission_at")
     delay = _text(data, "response_delay")
@@ -182,10 +180,7 @@ def receipt_context(data: Mapping[str, Any]) -> dict[str, Any]:
         "commission_on": _on(commission),
         "response_delay": duration_fr(delay),
         "response_by": _on(response_by),
-        "contact": {
-            key: _text(contact, key, prefix="contact.")
-            for key in ("service", "address", "email", "phone")
-        },
+        "contact": _contact(data),
         "amount_requested": amount_fr(_amount(data, "amount_requested")),
         "budget_total": amount_fr(_amount(data, "budget_total"))
         if data.get("budget_total") not in (None, "")
@@ -210,6 +205,35 @@ def _pieces(data: Mapping[str, Any]) -> list[dict[str, str]]:
         for key, piece in pieces.items()
         if isinstance(piece, Mapping)
     ]
+
+
+def _contact(data: Mapping[str, Any]) -> dict[str, str]:
+    contact = _require(data, "contact")
+    if not isinstance(contact, Mapping):
+        raise InvalidInputError("coordonnées du service attendues : contact", field="contact")
+    return {
+        key: _text(contact, key, prefix="contact.")
+        for key in ("service", "address", "email", "phone")
+    }
+
+
+def decision_context(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The decision letter's display values; raises InvalidInputError naming the first
+    missing field."""
+    outcome = _text(data, "outcome")
+    if outcome not in (*OUTCOMES, "refused"):
+        raise InvalidInputError(f"pas de décision {outcome!r} à notifier", field="outcome")
+    granted = _amount(data, "amount_granted") if outcome != "refused" else None
+    commission_at = data.get("commission_at")
+    return {
+        **_holder(data),
+        "outcome": outcome,
+        "partial": outcome == "partial",
+        "amount_granted": amount_fr(granted) if granted is not None else None,
+        "amount_requested": amount_fr(_amount(data, "amount_requested")),
+        "commission_on": _on(_moment(data, "commission_at")) if commission_at else None,
+        "contact": _contact(data),
+    }
 
 
 def convention_context(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -305,6 +329,11 @@ def render_receipt(data: Mapping[str, Any]) -> bytes:
     return _print("receipt", receipt_context(data))
 
 
+def render_decision(data: Mapping[str, Any]) -> bytes:
+    """The decision letter ("notification de décision") as a one-page A4 PDF."""
+    return _print("decision", decision_context(data))
+
+
 def render_convention(data: Mapping[str, Any]) -> bytes:
     """The grant agreement ("convention de subvention") as an A4 PDF."""
     return _print("convention", convention_context(data))
@@ -312,12 +341,13 @@ def render_convention(data: Mapping[str, Any]) -> bytes:
 
 RENDERERS: dict[str, Callable[[Mapping[str, Any]], bytes]] = {
     "receipt": render_receipt,
+    "decision": render_decision,
     "convention": render_convention,
 }
 
 
 def render_document(template: str, data: Mapping[str, Any]) -> bytes:
-    """The named document ("receipt" or "convention") as PDF bytes."""
+    """The named document ("receipt", "decision" or "convention") as PDF bytes."""
     renderer = RENDERERS.get(template)
     if renderer is None:
         raise InvalidInputError(f"modèle de document inconnu : {template!r}", field="template")

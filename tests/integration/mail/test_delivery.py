@@ -190,6 +190,13 @@ def test_delivery_every_milestone_of_a_funded_dossier_reaches_its_recipient(
         for page in PdfReader(io.BytesIO(convention.get_payload(decode=True))).pages
     )
     assert "Convention" in text and dossier in text
+    [letter] = [p for p in received["decision"].iter_attachments()
+                if p.get_content_type() == "application/pdf"]  # fmt: skip
+    assert letter.get_filename() == f"decision-{dossier}.pdf"
+    text = PdfReader(io.BytesIO(letter.get_payload(decode=True))).pages[0].extract_text()
+    assert "Notification de décision" in " ".join(text.split()).replace(
+        "NOTIFICATION", "Notification"
+    )
     assert engine.outbox.list(status="pending") == []
 
 

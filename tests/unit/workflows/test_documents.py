@@ -20,6 +20,7 @@ from workflows.fact.documents import (
     TEMPLATES_DIR,
     check_url,
     render_convention,
+    render_decision,
     render_document,
     render_receipt,
 )
@@ -156,6 +157,30 @@ def test_convention_mentions_a_partial_funding() -> None:
 
 
 @pytest.mark.parametrize(
+    ("outcome", "granted", "says", "never"),
+    [
+        ("accepted", 50_000, ["Le projet est retenu : subvention de 50 000 €",
+                              "La convention de subvention"], ["partie des"]),
+        ("partial", 30_000, ["financement partiel, pour 80 000 € demandés",
+                             "soit une partie des 80 000 € demandés"], []),
+        ("refused", None, ["Le projet n'est pas retenu", "n'a pas retenu le projet"],
+         ["convention", "subvention de"]),
+    ],
+)  # fmt: skip
+def test_the_decision_letter_says_the_outcome_in_one_page(
+    outcome: str, granted: int | None, says: list[str], never: list[str]
+) -> None:
+    pages, text = text_of(render_decision(dossier(outcome=outcome, amount_granted=granted)))
+    assert pages == 1
+    assert "Notification de décision" in text and "réunie le 5 mai 2020" in text
+    assert "aucun recours n'est recevable" in text and "infofact@anact.fr" in text
+    for words in says:
+        assert words in text, (outcome, words)
+    for words in never:
+        assert words not in text.replace("Fonds pour", ""), (outcome, words)
+
+
+@pytest.mark.parametrize(
     ("render", "changes", "field"),
     [
         (render_receipt, {"deposited_at": None}, "deposited_at"),
@@ -169,6 +194,9 @@ def test_convention_mentions_a_partial_funding() -> None:
         (render_convention, {"amount_granted": "beaucoup"}, "amount_granted"),
         (render_convention, {"outcome": "refused"}, "outcome"),
         (render_convention, {"cse_informed": "oui"}, "cse_informed"),
+        (render_decision, {"outcome": "expired"}, "outcome"),
+        (render_decision, {"outcome": "accepted", "amount_granted": None}, "amount_granted"),
+        (render_decision, {"commission_at": "bientôt"}, "commission_at"),
     ],
 )
 def test_documents_name_the_missing_or_bad_field(
