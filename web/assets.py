@@ -37,6 +37,7 @@ ASSETS = (
     Asset("concerto.css", SOURCES / "concerto.css"),
     Asset("concerto.js", SOURCES / "concerto.js"),
     Asset("dossier.js", SOURCES / "dossier.js"),
+    Asset("session.js", SOURCES / "session.js"),
     Asset("htmx.js", NODE_MODULES / "htmx.org" / "dist" / "htmx.min.js"),
     Asset("form-viewer.js", SOURCES / "form-viewer.js", bundle=True),
     Asset(

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from babel.units import format_unit
 
 from engine.dates import CALENDAR_ZONE, parse_datetime, parse_duration
@@ -92,6 +92,13 @@ def amount_fr(value: Any) -> str:
     amount = Decimal(str(value)).quantize(Decimal("0.01"))
     pattern = "#,##0\u00a0¤" if amount == amount.to_integral_value() else "#,##0.00\u00a0¤"
     return format_currency(amount, "EUR", format=pattern, currency_digits=False, locale=LOCALE)
+
+
+def number_fr(value: Any) -> str:
+    """`4,5`, `27,25`, `3`: a score as French writes it; `—` when there is none."""
+    if value is None:
+        return "—"
+    return format_decimal(value, format="#,##0.##", locale=LOCALE)
 
 
 def duration_fr(value: str) -> str:

@@ -50,18 +50,25 @@ def test_lifecycle_from_draft_to_countersigned_convention(api: Api) -> None:
         bad = api.complete(task["id"], {"review": {"scores": {"conformity": 9}}}, reviewer)
         assert bad.status_code == 422
         assert api.complete(task["id"], review(5), reviewer).status_code == 200
-    assert api.get(f"/api/dossiers/{dossier}", "ana").json["variables"]["score"] == 30
+    assert api.get(f"/api/dossiers/{dossier}", "staff").json["variables"]["score"] == 30
+    assert "score" not in api.get(f"/api/dossiers/{dossier}", "ana").json["variables"]
 
     api.clock.set(COMMISSION + timedelta(seconds=1))
     api.engine.timers.fire_due()
     session = api.get("/api/tasks?scope=available&form_key=commission", "president").json
     assert len(session) == 1
-    decisions = {dossier: {"decision": "partial", "amount": 50_000}}
-    too_much = api.complete(
-        session[0]["id"], {"decisions": {dossier: {"decision": "accepted", "amount": 900_000}}},
-        "president",
-    )  # fmt: skip
-    assert too_much.status_code == 422 and "decisions" in too_much.json["errors"]
+    motivated = "Projet solide ; le volet transfert reste à préciser."
+    decisions = [
+        {"dossier": dossier, "decision": "partial", "amount": 50_000, "motivation": motivated}
+    ]
+    unknown = [{**decisions[0], "dossier": "2020-01-9999"}]
+    unmotivated = [{**decisions[0], "motivation": "  "}]
+    for refused, field in (
+        (unknown, "decisions.0.dossier"),
+        (unmotivated, "decisions.0.motivation"),
+    ):
+        answer = api.complete(session[0]["id"], {"decisions": refused}, "president")
+        assert answer.status_code == 422 and field in answer.json["errors"], answer.json
     assert api.complete(session[0]["id"], {"decisions": decisions}, "president").status_code == 200
     assert api.complete(session[0]["id"], {"decisions": decisions}, "president").status_code == 409
 
@@ -83,4 +90,6 @@ def test_lifecycle_from_draft_to_countersigned_convention(api: Api) -> None:
     assert final["status"] == "completed"
     assert final["variables"]["outcome"] == "partial"
     assert final["variables"]["amount_granted"] == 50_000
+    assert final["variables"]["motivation"] == motivated
+    assert "commission" not in final["variables"]  # every dossier's decision: not the holder's
     assert final["variables"]["convention_signed"] is True

@@ -51,7 +51,9 @@ def funded_dossier(live: Live) -> str:
     clock.set(datetime.fromisoformat(call["commission_at"]))  # the commission sits
     engine.timers.fire_due()
     session = engine.tasks.query().process("fact_call").form_key("commission").one()
-    decisions = {dossier: {"decision": "accepted", "amount": 30_000}}
+    decisions = [
+        {"dossier": dossier, "decision": "accepted", "amount": 30_000, "motivation": "Motivée."}
+    ]
     engine.tasks.complete(session.id, {"decisions": decisions}, actor="president")
     complete("decision_notice", {"notified": True})
     return dossier

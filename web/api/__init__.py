@@ -80,7 +80,7 @@ def _swagger_ui_url(app: Flask) -> str:
 
 
 def init_app(app: Flask) -> ConcertoApi:
-    from . import auth, calls, dossiers, incidents, instances, outbox, processes, tasks
+    from . import auth, calls, dossiers, incidents, instances, outbox, processes, session, tasks
 
     app.config.setdefault("API_TITLE", "Concerto")
     app.config.setdefault("API_VERSION", "1")
@@ -102,7 +102,7 @@ def init_app(app: Flask) -> ConcertoApi:
             "security": [{"bearer": []}, {"session": []}],
         },
     )
-    for module in (auth, calls, dossiers, tasks, instances, processes, incidents, outbox):
+    for module in (auth, calls, session, dossiers, tasks, instances, processes, incidents, outbox):
         api.register_blueprint(module.blp)
     app.register_error_handler(Unauthenticated, lambda _: problem(401, "authentification requise"))
     return api

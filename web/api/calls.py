@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from workflows.fact import calls
+from workflows.fact.access import call_as_seen_by
 from workflows.fact.config import AwareDateTime
 from workflows.fact.roles import MANAGERS
 
@@ -13,7 +14,7 @@ from ..auth import current_account, requires
 from ..engine_access import current_engine
 from ..errors import ProblemSchema
 from .blueprint import Blueprint
-from .pagination import CountedPage
+from .pagination import CountedPage, SeenBy
 from .schemas.common import InstanceSchema
 
 blp = Blueprint("calls", __name__, url_prefix="/api/calls", description="Calls for projects")
@@ -43,7 +44,9 @@ class Calls(MethodView):
     @requires()
     def get(self):
         """Every call, with its configuration and state as variables."""
-        return current_engine().runtime.query().process(calls.CALL_PROCESS)
+        user = current_account().user
+        query = current_engine().runtime.query().process(calls.CALL_PROCESS)
+        return SeenBy(query, lambda call: call_as_seen_by(user, call))
 
     @blp.arguments(ma.Schema.from_dict({"config": ma.fields.Dict(load_default=dict)})())
     @blp.response(201, InstanceSchema)
@@ -66,7 +69,7 @@ class CallByReference(MethodView):
     @requires()
     def get(self, reference):
         """One call."""
-        return calls.get_call(current_engine(), reference)
+        return call_as_seen_by(current_account().user, calls.get_call(current_engine(), reference))
 
     @blp.arguments(ConfigChangeSchema())
     @blp.response(200, InstanceSchema)

@@ -85,10 +85,9 @@ class Dossiers(MethodView):
         """My dossiers (applicants), or every dossier (staff, commission, observers)."""
         user = current_account().user
         query = current_engine().runtime.query().process(DOSSIER_PROCESS)
-        if has_role(user, *READERS, COMMISSION):
-            return query
-        # An applicant starts their own drafts, and reads them as their holder.
-        return SeenBy(query.started_by(user.username), lambda d: as_seen_by(user, d))
+        if not has_role(user, *READERS, COMMISSION):
+            query = query.started_by(user.username)  # an applicant starts their own drafts
+        return SeenBy(query, lambda d: as_seen_by(user, d))
 
 
 @blp.route("/dossiers/<dossier_id>")

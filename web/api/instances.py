@@ -5,13 +5,14 @@ from __future__ import annotations
 import marshmallow as ma
 from flask.views import MethodView
 
+from workflows.fact.access import as_seen_by, history_seen_by
 from workflows.fact.roles import MANAGERS, READERS
 
 from ..auth import current_account, requires
 from ..engine_access import current_engine
 from ..errors import ProblemSchema
 from .blueprint import Blueprint
-from .pagination import CountedPage
+from .pagination import CountedPage, SeenBy
 from .schemas.common import InstanceSchema, InstanceWithHistorySchema
 
 blp = Blueprint("instances", __name__, url_prefix="/api/instances", description="Instances")
@@ -45,7 +46,8 @@ class Instances(MethodView):
             query = query.status(args["status"])
         if "business_key" in args:
             query = query.business_key(args["business_key"])
-        return query
+        user = current_account().user
+        return SeenBy(query, lambda instance: as_seen_by(user, instance))
 
     @blp.arguments(StartInstanceSchema())
     @blp.response(201, InstanceSchema)
@@ -69,10 +71,12 @@ class InstanceById(MethodView):
     @blp.alt_response(404, schema=ProblemSchema)
     @requires(*READERS)
     def get(self, instance_id):
-        """An instance with its audit history."""
+        """An instance with its audit history (what the reader may see of them)."""
         engine = current_engine()
         instance = engine.runtime.get(instance_id)
-        return {**instance.__dict__, "history": engine.history.for_instance(instance_id)}
+        user = current_account().user
+        history = history_seen_by(user, instance, engine.history.for_instance(instance_id))
+        return {**as_seen_by(user, instance).__dict__, "history": history}
 
 
 @blp.route("/<instance_id>/cancellation")

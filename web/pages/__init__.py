@@ -10,7 +10,7 @@ from flask import Flask, Response, request
 
 from workflows import french
 
-from . import account, applicant, cse, instruction, public, staff
+from . import account, applicant, commission, cse, instruction, public, staff
 
 # No inline script, no asset from elsewhere; inline style attributes stay allowed (the mails
 # shown to staff and the form-js viewer use them).
@@ -22,7 +22,7 @@ CONTENT_SECURITY_POLICY = (
 
 
 def init_app(app: Flask) -> None:
-    for module in (public, account, applicant, cse, instruction, staff):
+    for module in (public, account, applicant, cse, instruction, commission, staff):
         app.register_blueprint(module.bp)
     app.jinja_env.filters.update(
         datetime_fr=french.datetime_fr,
@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
         day_fr=french.day_fr,
         time_fr=french.time_fr,
         amount_fr=french.amount_fr,
+        number_fr=french.number_fr,
         duration_fr=french.duration_fr,
         of_duration_fr=french.of_duration_fr,
         deadline_fr=french.deadline_fr,

@@ -10,7 +10,10 @@ from flask_login import current_user, login_required
 
 from handlers.mailsink import read_sink
 from workflows import PROJECT_ROOT
-from workflows.fact.roles import MANAGERS
+from workflows.fact.calls import CALL_PROCESS
+from workflows.fact.roles import COMMISSION, MANAGERS
+
+from ..engine_access import current_engine
 
 bp = Blueprint("staff", __name__)
 
@@ -18,7 +21,10 @@ bp = Blueprint("staff", __name__)
 @bp.get("/espace")
 @login_required
 def space() -> Any:
-    return render_template("staff/space.html")
+    sessions = []
+    if current_user.has_any((*MANAGERS, COMMISSION)):  # each call's commission session
+        sessions = current_engine().runtime.query().process(CALL_PROCESS).list()
+    return render_template("staff/space.html", sessions=sessions)
 
 
 @bp.get("/courriels")

@@ -7,7 +7,7 @@ from typing import Any
 
 from engine.models import HistoryEntry, Instance, User, UserTask
 
-from .roles import ADMIN, COMMISSION, OBSERVER, READERS, REVIEWER, STAFF, lanes_for
+from .roles import ADMIN, COMMISSION, MANAGERS, OBSERVER, READERS, REVIEWER, STAFF, lanes_for
 
 
 def has_role(user: User, *roles: str) -> bool:
@@ -17,46 +17,105 @@ def has_role(user: User, *roles: str) -> bool:
 def may_read_dossier(user: User, dossier: Instance) -> bool:
     if has_role(user, *READERS, COMMISSION):
         return True
-    variables = dossier.variables
-    if variables.get("holder_user") == user.username:
+    if dossier.variables.get("holder_user") == user.username:
         return True
-    return REVIEWER in user.roles and user.username in (variables.get("reviewers") or [])
+    return is_dossier_reviewer(user, dossier)
 
 
 # What the CSE said is for the Mission Fact, reviewers and commission: the holder learns that
-# the CSE answered (`cse_answered_at`), not what.
-HIDDEN_FROM_HOLDER = frozenset({"cse_confirmation"})
+# the CSE answered (`cse_answered_at`), not what. The commission's message (`commission`) holds
+# every dossier's decision of the call: the holder keeps their own (`decision`, `motivation`).
+HIDDEN_FROM_HOLDER = frozenset({"cse_confirmation", "commission"})
+# The evaluation is for the Mission Fact and the commission; a reviewer sees their own review
+# only; the holder and the observers see nothing of it, not even who reviews.
+EVALUATION = frozenset(
+    {"reviewers", "reviews", "review", "reviewer", "score", "synthesis", "valid_reviews"}
+)
+
+
+def is_dossier_reviewer(user: User, dossier: Instance) -> bool:
+    return REVIEWER in user.roles and user.username in (dossier.variables.get("reviewers") or [])
 
 
 def reads_as_holder(user: User, dossier: Instance) -> bool:
     """The user reads this dossier as its holder only (not as staff, reviewer, commission)."""
-    variables = dossier.variables
-    reviewer = REVIEWER in user.roles and user.username in (variables.get("reviewers") or [])
-    return not (has_role(user, *READERS, COMMISSION) or reviewer)
+    return not (has_role(user, *READERS, COMMISSION) or is_dossier_reviewer(user, dossier))
+
+
+def sees_evaluation(user: User) -> bool:
+    """Staff, admins and the commission read every review of every dossier."""
+    return has_role(user, *MANAGERS, COMMISSION)
+
+
+def _hidden(user: User, dossier: Instance) -> frozenset[str]:
+    if sees_evaluation(user):
+        return frozenset()
+    if reads_as_holder(user, dossier):
+        return HIDDEN_FROM_HOLDER | EVALUATION
+    return EVALUATION
+
+
+def _own_review(user: User, variables: dict[str, Any]) -> dict[str, Any]:
+    """What a reviewer keeps of the evaluation: their own name and review."""
+    reviewers = variables.get("reviewers") or []
+    if user.username not in reviewers:
+        return {}
+    own: dict[str, Any] = {"reviewers": [user.username]}
+    reviews = variables.get("reviews")
+    position = reviewers.index(user.username)
+    if isinstance(reviews, list) and position < len(reviews):
+        own["reviews"] = [reviews[position]]
+    return own
 
 
 def as_seen_by(user: User, dossier: Instance) -> Instance:
     """The dossier as this reader may see it."""
-    if not reads_as_holder(user, dossier):
+    hidden = _hidden(user, dossier)
+    if not hidden:
         return dossier
-    kept = {k: v for k, v in dossier.variables.items() if k not in HIDDEN_FROM_HOLDER}
+    kept = {k: v for k, v in dossier.variables.items() if k not in hidden}
+    if is_dossier_reviewer(user, dossier):
+        kept.update(_own_review(user, dossier.variables))
     return replace(dossier, variables=kept)
 
 
 def history_seen_by(
     user: User, dossier: Instance, entries: list[HistoryEntry]
 ) -> list[HistoryEntry]:
-    """A dossier's history as this reader may see it (the changes each step made)."""
-    if not reads_as_holder(user, dossier):
+    """A dossier's history as this reader may see it: the changes each step made, without the
+    hidden variables, and without the names of reviewers other than the reader."""
+    hidden = _hidden(user, dossier)
+    if not hidden:
         return entries
+    anonymous = set(dossier.variables.get("reviewers") or []) - {user.username}
 
     def kept(changes: dict[str, Any]) -> dict[str, Any]:  # {"set": {...}, "removed": [...]}
         return {
-            "set": {k: v for k, v in changes.get("set", {}).items() if k not in HIDDEN_FROM_HOLDER},
-            "removed": [k for k in changes.get("removed", []) if k not in HIDDEN_FROM_HOLDER],
+            "set": {k: v for k, v in changes.get("set", {}).items() if k not in hidden},
+            "removed": [k for k in changes.get("removed", []) if k not in hidden],
         }
 
-    return [replace(e, changes=kept(e.changes)) if e.changes else e for e in entries]
+    return [
+        replace(
+            entry,
+            actor=None if entry.actor in anonymous else entry.actor,
+            changes=kept(entry.changes) if entry.changes else entry.changes,
+        )
+        for entry in entries
+    ]
+
+
+# What the commission weighs and decides, before and after its session, is not for applicants
+# and reviewers: each holder reads their own decision on their dossier.
+DELIBERATIONS = frozenset({"decisions", "commission_draft", "budget", "decisions_note"})
+
+
+def call_as_seen_by(user: User, call: Instance) -> Instance:
+    """A call as this reader may see it."""
+    if has_role(user, *READERS, COMMISSION):
+        return call
+    kept = {k: v for k, v in call.variables.items() if k not in DELIBERATIONS}
+    return replace(call, variables=kept)
 
 
 def may_see_task(user: User, task: UserTask) -> bool:

@@ -253,7 +253,7 @@ class Bots:
             if "score" in d.variables and "outcome" not in d.variables
         ]
         waiting.sort(key=lambda v: (-float(v["score"]), v["dossier_id"]))
-        decisions = {}
+        decisions = []
         for dossier in waiting:
             requested, score = int(dossier["amount_requested"]), float(dossier["score"])
             # The best dossiers are funded in full, good ones in part, within what remains.
@@ -262,10 +262,17 @@ class Bots:
             amount = min(wanted, remaining) // 1000 * 1000
             if wanted and amount >= requested * 3 // 10:
                 outcome = "accepted" if amount == requested else "partial"
-                decisions[dossier["dossier_id"]] = {"decision": outcome, "amount": amount}
                 remaining -= amount
             else:
-                decisions[dossier["dossier_id"]] = {"decision": "refused", "amount": 0}
+                outcome, amount = "refused", 0
+            decisions.append(
+                {
+                    "dossier": dossier["dossier_id"],
+                    "decision": outcome,
+                    "amount": amount,
+                    "motivation": f"Note moyenne : {score}.",
+                }
+            )
         self._complete(task, {"decisions": decisions}, COMMISSION)
         return True
 

@@ -163,10 +163,20 @@ def _past_call(engine: Engine) -> None:
         clock.set(commission)
         past.timers.fire_due()
         session = past.tasks.query().process(CALL_PROCESS).form_key("commission").one()
-        decisions = {
-            granted.business_key: {"decision": "accepted", "amount": 24_250},
-            refused.business_key: {"decision": "refused", "amount": 0},
-        }
+        decisions = [
+            {
+                "dossier": granted.business_key,
+                "decision": "accepted",
+                "amount": 24_250,
+                "motivation": "Projet ambitieux, conduit avec les représentants du personnel.",
+            },
+            {
+                "dossier": refused.business_key,
+                "decision": "refused",
+                "amount": 0,
+                "motivation": "Les transformations du travail visées restent trop générales.",
+            },
+        ]
         past.tasks.complete(session.id, {"decisions": decisions}, actor="commission")
         for dossier in (granted, refused):
             _complete(past, dossier, "decision_notice", {"notified": True})

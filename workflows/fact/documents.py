@@ -232,6 +232,7 @@ def decision_context(data: Mapping[str, Any]) -> dict[str, Any]:
         "amount_granted": amount_fr(granted) if granted is not None else None,
         "amount_requested": amount_fr(_amount(data, "amount_requested")),
         "commission_on": _on(_moment(data, "commission_at")) if commission_at else None,
+        "motivation": str(data.get("motivation") or "").strip() or None,
         "contact": _contact(data),
     }
 

@@ -7,12 +7,15 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from engine import Engine, InvalidInputError
+from engine import Engine, InvalidInputError, NotFoundError
 from engine.forms import check
 from engine.models import Instance, UserTask
 
 from .attachments import pieces_of
+from .calls import CALL_PROCESS
+from .commission import check_decisions, session_dossiers
 from .deadlines import check_on_time
+from .reviewers import check_assignment
 
 
 def check_axes(variables: Mapping[str, Any], data: Mapping[str, Any]) -> None:
@@ -77,7 +80,8 @@ def complete_task(
 ) -> UserTask:
     """Complete a task once `allowed` (who may act) passes, a deposit is on time and the data
     fits the task's form (422 with the fields at fault); all are checked in the completing
-    transaction, at the instant it sees."""
+    transaction, at the instant it sees. What needs more than the instance (the people named,
+    the dossiers of a session) is checked just before."""
 
     def guard(task: UserTask, instance: Instance) -> None:
         if allowed is not None:
@@ -90,7 +94,28 @@ def complete_task(
         if form is not None:  # a task without a form takes any data
             check(form, data)
 
+    try:
+        task = engine.tasks.get(task_id)
+    except NotFoundError:  # completing says whether it is unknown or already done
+        return engine.tasks.complete(task_id, data, actor=actor, guard=guard)
+    instance = engine.runtime.get(task.instance_id)
+    if allowed is not None:  # who may act is told before what is wrong with the data
+        allowed(task, instance)
+    data = _checked_by_host(engine, task, instance, data)
     return engine.tasks.complete(task_id, data, actor=actor, guard=guard)
+
+
+def _checked_by_host(
+    engine: Engine, task: UserTask, instance: Instance, data: dict[str, Any]
+) -> dict[str, Any]:
+    """What a form cannot check alone: people that exist, dossiers in a session."""
+    if task.form_key == "assignment":
+        check_assignment(engine, instance, data)
+    elif task.form_key == "commission" and instance.process_id == CALL_PROCESS:
+        candidates = session_dossiers(engine, instance)
+        decisions = check_decisions(instance, candidates, data.get("decisions"), closing=True)
+        return {**data, "decisions": decisions}
+    return data
 
 
 @lru_cache(maxsize=64)

@@ -29,7 +29,7 @@ Data read per kind, besides `call_id` and `contact` (every kind):
 - response_overdue (staff): dossier_id, title, holder_name, commission_at, response_delay,
   outcome, amount_granted.
 - decision: dossier_id, title, outcome (accepted/partial/refused), amount_granted,
-  amount_requested, commission_at.
+  amount_requested, commission_at; motivation (the commission's reasons) when given.
 - convention_ready, convention_reminder, convention_countersigned: dossier_id, title,
   amount_granted, `convention.reference`; convention_reminder also `reminder.days` (7 or 14).
 - task_assigned (reviewer or staff): `task` {name, due_at (ISO or None), url (optional)},

@@ -87,17 +87,22 @@ class FactCall:
         )
 
     def review(self, dossier_id: str, reviewers: list[str], score: int = 4) -> None:
-        self.complete(dossier_id, "assignment", {"reviewers": reviewers}, "staff")
         criteria = self.variables(dossier_id)["criteria"]
-        for reviewer in reviewers:
+        self.review_with(dossier_id, {r: [score] * len(criteria) for r in reviewers})
+
+    def review_with(self, dossier_id: str, scores: dict[str, list[int]]) -> None:
+        """Staff assign the reviewers named, who give these scores (in the criteria's order)."""
+        self.complete(dossier_id, "assignment", {"reviewers": list(scores)}, "staff")
+        criteria = self.variables(dossier_id)["criteria"]
+        for reviewer, given in scores.items():
             task = (
                 self.engine.tasks.query().business_key(dossier_id).form_key("review")
                 .assignee(reviewer).one()
             )  # fmt: skip
             review = {
                 "conflict_of_interest": False,
-                "scores": {c: score for c in criteria},
-                "comments": {c: "ok" for c in criteria},
+                "scores": dict(zip(criteria, given, strict=True)),
+                "comments": {c: f"Avis de {reviewer}" for c in criteria},
             }
             self.engine.tasks.complete(task.id, {"review": review}, actor=reviewer)
 
@@ -107,9 +112,14 @@ class FactCall:
         self.review(dossier_id, ["rev1", "rev2"])
 
     def commission(self, decisions: dict[str, dict[str, Any]]) -> None:
+        """The session decides {dossier: {decision, amount}}, each with a motivation."""
         self.at(COMMISSION + timedelta(seconds=1))
         task = self.engine.tasks.query().process("fact_call").form_key("commission").one()
-        self.engine.tasks.complete(task.id, {"decisions": decisions}, actor="president")
+        listed = [
+            {"dossier": d, "motivation": f"Motivation pour {d}.", **decision}
+            for d, decision in decisions.items()
+        ]
+        self.engine.tasks.complete(task.id, {"decisions": listed}, actor="president")
 
     def mails(self, kind: str, to: str | None = None) -> list[Any]:
         return [m for m in self.engine.outbox.list(kind=kind) if to is None or m.recipient == to]

@@ -111,7 +111,7 @@ def test_the_commission_moved_after_the_deadline_moves_the_session_and_the_respo
     assert fact.engine.tasks.query().form_key("commission").count() == 0
     fact.at(later)
     task = fact.engine.tasks.query().process("fact_call").form_key("commission").one()
-    decisions = {dossier: {"decision": "refused", "amount": 0}}
+    decisions = [{"dossier": dossier, "decision": "refused", "amount": 0, "motivation": "Motivée."}]
     fact.engine.tasks.complete(task.id, {"decisions": decisions}, actor="president")
     due = dossiers.open_task(fact.engine, dossier, "decision_notice").due_at
     assert due == paris(2020, 6, 19, 9, 30)

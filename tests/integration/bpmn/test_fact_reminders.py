@@ -149,7 +149,7 @@ def test_the_response_is_due_one_calendar_month_after_the_commission(
     )
     fact.at(commission)
     task = fact.engine.tasks.query().process("fact_call").form_key("commission").one()
-    decisions = {dossier: {"decision": "refused", "amount": 0}}
+    decisions = [{"dossier": dossier, "decision": "refused", "amount": 0, "motivation": "Motivée."}]
     fact.engine.tasks.complete(task.id, {"decisions": decisions}, actor="president")
     assert dossiers.open_task(fact.engine, dossier, "decision_notice").due_at == due
     fact.at(due - timedelta(microseconds=1))

@@ -159,7 +159,9 @@ def test_delivery_every_milestone_of_a_funded_dossier_reaches_its_recipient(
     clock.set(datetime(2020, 5, 5, 7, 31, tzinfo=UTC))
     engine.timers.fire_due()
     session = engine.tasks.query().form_key("commission").one()
-    decisions = {dossier: {"decision": "partial", "amount": 40_000}}
+    decisions = [
+        {"dossier": dossier, "decision": "partial", "amount": 40_000, "motivation": "Motivée."}
+    ]
     engine.tasks.complete(session.id, {"decisions": decisions}, actor="president")
     for form_key, data, actor in (
         ("decision_notice", {"notified": True}, "staff"),

@@ -180,6 +180,16 @@ def test_the_decision_letter_says_the_outcome_in_one_page(
         assert words not in text.replace("Fonds pour", ""), (outcome, words)
 
 
+def test_the_decision_letter_gives_the_motivation_when_there_is_one() -> None:
+    reasons = "Projet solide ; la capitalisation auprès de la branche reste à préciser."
+    motivated = dossier(outcome="partial", amount_granted=30_000, motivation=reasons)
+    pages, text = text_of(render_decision(motivated))
+    assert pages == 1 and "Motivation de la décision" in text
+    assert " ".join(reasons.split()) in " ".join(text.split())
+    _, silent = text_of(render_decision(dossier(outcome="refused", amount_granted=None)))
+    assert "Motivation" not in silent
+
+
 @pytest.mark.parametrize(
     ("render", "changes", "field"),
     [

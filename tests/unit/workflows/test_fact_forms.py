@@ -52,7 +52,14 @@ FACT_EXAMPLES: dict[str, dict[str, Any]] = {
     },
     "commission": {
         "decisions_note": "",
-        "decisions": {"2020-01-0001": {"decision": "partial", "amount": 30_000}},
+        "decisions": [
+            {
+                "dossier": "2020-01-0001",
+                "decision": "partial",
+                "amount": 30_000,
+                "motivation": "Financement partiel : le volet transfert reste à préciser.",
+            }
+        ],
     },
     "decision_notice": {"notified": True, "notice_comment": ""},
     "convention_signature": {
@@ -80,7 +87,7 @@ REQUIRED_KEYS = {
     "eligibility": ["eligible", "eligibility_reason"],
     "assignment": ["reviewers"],
     "review": [f"review.scores.{c['id']}" for c in CRITERIA],
-    "commission": [],
+    "commission": ["decisions"],
     "decision_notice": ["notified"],
     "convention_signature": ["holder_signed", "signatory_name", "signatory_role"],
     "convention_countersignature": ["staff_signed", "countersignatory_name"],

@@ -14,6 +14,7 @@ from workflows.french import (
     day_fr,
     deadline_fr,
     duration_fr,
+    number_fr,
     of_duration_fr,
     time_fr,
     time_left_fr,
@@ -50,6 +51,14 @@ def test_paris_time_in_summer_and_winter() -> None:
 def test_a_naive_time_is_refused_not_guessed() -> None:
     with pytest.raises(ValueError, match="no UTC offset"):
         date_fr("2020-04-14T23:59:59")
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [(4.5, "4,5"), (27.25, "27,25"), (3.0, "3"), (18, "18"), (13.333, "13,33"), (None, "—")],
+)
+def test_french_scores(value: float | None, written: str) -> None:
+    assert number_fr(value) == written
 
 
 def test_french_amounts() -> None:

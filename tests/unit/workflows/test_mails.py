@@ -341,6 +341,16 @@ def test_decision_outcomes() -> None:
     assert caught.value.field == "data.outcome"
 
 
+def test_the_decision_mail_gives_the_commission_s_motivation() -> None:
+    reasons = "Le volet transfert reste à préciser & à chiffrer <avec la branche>."
+    mail = render_mail(payload("decision", {**decided("partial", 40_000), "motivation": reasons}))
+    assert "\n\nMotivation de la commission :" in mail.text
+    assert f"Motivation de la commission : {reasons}" in " ".join(mail.text.split())
+    assert "&lt;avec la branche&gt;" in mail.html and "<avec" not in mail.html
+    without = render_mail(payload("decision", decided("refused", 0)))
+    assert "Motivation" not in without.text
+
+
 def test_eligible_dossier_gets_no_reason() -> None:
     mail = render_mail(payload("eligibility_result", deposited()))
     assert mail.subject.endswith("dossier éligible")

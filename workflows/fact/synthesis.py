@@ -1,0 +1,98 @@
+"""The synthesis of a dossier's reviews: the reviews side by side, mean and spread per
+criterion, and the criteria on which reviewers disagree enough to talk it over."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from statistics import fmean
+from typing import Any
+
+from .config import CRITERIA
+
+# Two reviewers two points apart on a criterion (a 2 and a 4) do not read the dossier alike.
+DISAGREEMENT = 2
+LABELS = {c["id"]: c["label"] for c in CRITERIA}
+
+
+@dataclass(frozen=True)
+class Review:
+    reviewer: str
+    conflict: bool
+    scores: dict[str, int]
+    comments: dict[str, str]
+    opinion: str
+
+    @property
+    def total(self) -> int:
+        return sum(self.scores.values())
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    label: str
+    scores: list[int]
+
+    @property
+    def mean(self) -> float | None:
+        return round(fmean(self.scores), 2) if self.scores else None
+
+    @property
+    def spread(self) -> int:
+        return max(self.scores) - min(self.scores) if self.scores else 0
+
+    @property
+    def disagreement(self) -> bool:
+        return self.spread >= DISAGREEMENT
+
+
+@dataclass(frozen=True)
+class Synthesis:
+    reviews: list[Review]
+    criteria: list[Criterion]
+
+    @property
+    def scored(self) -> list[Review]:
+        return [r for r in self.reviews if not r.conflict]
+
+    @property
+    def mean(self) -> float | None:
+        """The mean of the reviewers' totals (out of five points per criterion)."""
+        scored = self.scored
+        return round(fmean(r.total for r in scored), 2) if scored else None
+
+    @property
+    def disagreements(self) -> list[Criterion]:
+        return [c for c in self.criteria if c.disagreement]
+
+
+def synthesis_of(variables: Mapping[str, Any]) -> Synthesis:
+    """The synthesis of the reviews a dossier holds (a review sits at its reviewer's rank)."""
+    reviewers = variables.get("reviewers") or []
+    reviews = [
+        _review(name, given)
+        for name, given in zip(reviewers, variables.get("reviews") or [], strict=False)
+        if isinstance(given, Mapping)
+    ]
+    ids = variables.get("criteria") or list(LABELS)
+    criteria = [
+        Criterion(c, LABELS.get(c, c), [r.scores[c] for r in reviews if c in r.scores]) for c in ids
+    ]
+    return Synthesis(reviews, criteria)
+
+
+def _review(reviewer: str, given: Mapping[str, Any]) -> Review:
+    conflict = bool(given.get("conflict_of_interest"))
+    scores = given.get("scores") or {}
+    return Review(
+        reviewer=reviewer,
+        conflict=conflict,
+        scores={} if conflict else {k: int(v) for k, v in scores.items() if _is_score(v)},
+        comments={k: str(v) for k, v in (given.get("comments") or {}).items() if v},
+        opinion=str(given.get("opinion") or ""),
+    )
+
+
+def _is_score(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
