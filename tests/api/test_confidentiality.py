@@ -16,7 +16,7 @@ from .conftest import Api
 from .test_lifecycle import COMMISSION, CRITERIA
 
 COMMENTS = {"rev1": "Remarque-de-rev1", "rev2": "Remarque-de-rev2"}
-SECRETS = ("rev1", "rev2", *COMMENTS.values(), "scores", '"score"', "reviews")
+SECRETS = ("rev1", "rev2", *COMMENTS.values(), "Avis-de-", "scores", '"score"', "reviews")
 
 
 def review(reviewer: str, score: int) -> dict[str, Any]:
@@ -25,6 +25,7 @@ def review(reviewer: str, score: int) -> dict[str, Any]:
             "conflict_of_interest": False,
             "scores": dict.fromkeys(CRITERIA, score),
             "comments": dict.fromkeys(CRITERIA, COMMENTS[reviewer]),
+            "opinion": f"Avis-de-{reviewer}",
         }
     }
 

@@ -16,6 +16,7 @@ def review(score: int) -> dict:
             "conflict_of_interest": False,
             "scores": dict.fromkeys(CRITERIA, score),
             "comments": dict.fromkeys(CRITERIA, "Avis argumenté."),
+            "opinion": "Projet cohérent.",
         }
     }
 

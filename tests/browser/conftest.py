@@ -155,7 +155,8 @@ def sign_in(page, live: Live, username: str) -> None:  # type: ignore[no-untyped
     page.goto(f"{live.url}/connexion")
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    with page.expect_navigation():  # signed in (or refused) before the test goes on
+        page.click("button[type=submit]")
 
 
 SCREENS = Path(__file__).resolve().parents[2] / "test-results" / "screens"  # git-ignored

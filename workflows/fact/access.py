@@ -29,7 +29,17 @@ HIDDEN_FROM_HOLDER = frozenset({"cse_confirmation", "commission"})
 # The evaluation is for the Mission Fact and the commission; a reviewer sees their own review
 # only; the holder and the observers see nothing of it, not even who reviews.
 EVALUATION = frozenset(
-    {"reviewers", "reviews", "review", "reviewer", "score", "synthesis", "valid_reviews"}
+    {
+        "reviewers",
+        "former_reviewers",
+        "reviews",
+        "review",
+        "reviewer",
+        "review_drafts",
+        "score",
+        "synthesis",
+        "valid_reviews",
+    }
 )
 
 
@@ -87,7 +97,9 @@ def history_seen_by(
     hidden = _hidden(user, dossier)
     if not hidden:
         return entries
-    anonymous = set(dossier.variables.get("reviewers") or []) - {user.username}
+    v = dossier.variables
+    named = [*(v.get("reviewers") or []), *(v.get("former_reviewers") or [])]
+    anonymous = set(named) - {user.username}
 
     def kept(changes: dict[str, Any]) -> dict[str, Any]:  # {"set": {...}, "removed": [...]}
         return {

@@ -92,7 +92,8 @@ DEMO_TOUR = [
         "un brouillon et un dossier déposé (DEMO), une convention à signer (DEMO-ANTERIEUR)",
     ),
     ("relais", "un dossier en instruction (DEMO), un dossier non retenu (DEMO-ANTERIEUR)"),
-    ("evaluatrice", "une évaluation à faire (DEMO, par l'API pour l'instant)"),
+    ("evaluatrice", "une évaluation à faire (Mes évaluations, DEMO)"),
+    ("commission", "les séances de la commission (Espace de travail)"),
     ("mission.fact", "les courriels envoyés (Courriels) ; une convention à contresigner"),
 ]
 # The CSE secretaries the demo dossiers name: the link of the mail to the first, read in

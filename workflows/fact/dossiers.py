@@ -57,6 +57,8 @@ def create_draft(
         "staff_email": call["staff_email"],
         "cse_secretary_email": "",  # the deposit may name one: the CSE is then asked to confirm
         "cse_answered_at": None,  # asked again after a correction only if not answered yet
+        "review_due_at": None,  # the reviews' due date, set with the assignment
+        "former_reviewers": [],  # those who declared a conflict, replaced by others
         "corrections": 0,  # times the Mission Fact sent the dossier back for correction
         **({"draft": dict(draft)} if draft else {}),
     }

@@ -16,6 +16,7 @@ from .calls import CALL_PROCESS
 from .commission import check_decisions, session_dossiers
 from .deadlines import check_on_time
 from .reviewers import check_assignment
+from .reviews import check_review, due_at_of
 
 
 def check_axes(variables: Mapping[str, Any], data: Mapping[str, Any]) -> None:
@@ -111,6 +112,9 @@ def _checked_by_host(
     """What a form cannot check alone: people that exist, dossiers in a session."""
     if task.form_key == "assignment":
         check_assignment(engine, instance, data)
+        return {**data, "review_due_at": due_at_of(data.get("review_due"))}
+    if task.form_key == "review":
+        return check_review(instance.variables, data)
     elif task.form_key == "commission" and instance.process_id == CALL_PROCESS:
         candidates = session_dossiers(engine, instance)
         decisions = check_decisions(instance, candidates, data.get("decisions"), closing=True)

@@ -1,5 +1,6 @@
 """The reviewers' directory: who may review, how busy they are, and the check of an assignment
-(only reviewers' accounts, each once, never the dossier's holder)."""
+(only reviewers' accounts, each once, never the dossier's holder nor one who declared a
+conflict of interest with it)."""
 
 from __future__ import annotations
 
@@ -54,6 +55,8 @@ def check_assignment(engine: Engine, dossier: Instance, data: Mapping[str, Any])
             problems.append(f"« {shown} » n'est pas un évaluateur connu")
         elif name == dossier.variables.get("holder_user"):
             problems.append(f"« {shown} » porte ce dossier")
+        elif name in (dossier.variables.get("former_reviewers") or []):
+            problems.append(f"« {shown} » a déclaré un conflit d'intérêts avec ce dossier")
     if len(set(named)) != len(named):
         problems.append("un évaluateur est nommé deux fois")
     if problems:
