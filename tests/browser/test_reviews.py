@@ -8,12 +8,15 @@ from datetime import timedelta
 
 import pytest
 
+from engine import NotFoundError
 from workflows.fact import dossiers
 from workflows.fact.forms import complete_task
 
 from .conftest import PARIS, PASSWORD, Live, check_page, deposited_dossier, sign_in
 
 pytestmark = pytest.mark.browser
+
+CRITERIA = ["conformity", "relevance", "orientations", "methodology", "transfer", "partnership"]
 
 
 def words(text: str) -> str:
@@ -103,3 +106,71 @@ def test_a_review_with_the_keyboard_alone_and_a_conflict_declared(page, live: Li
         "conflict_reason": "J'ai conseillé ce porteur l'an dernier.",
     }
     assert reviewed["score"] == 21  # eva's review alone counts
+
+
+def account(live: Live, username: str, role: str) -> None:
+    try:
+        live.engine.identity.get(username)
+    except NotFoundError:
+        live.engine.identity.create_user(username, PASSWORD, roles=[role],
+                                         email=f"{username}@x.fr")  # fmt: skip
+
+
+def test_staff_assign_from_the_directory_and_read_the_reviews_observers_do_not(  # type: ignore[no-untyped-def]
+    page, live: Live
+) -> None:
+    engine = live.engine
+    account(live, "leo", "reviewer")
+    account(live, "observatrice", "observer")
+    dossier = deposited_dossier(live, "porteur9@exemple.fr", 9)
+    task = dossiers.open_task(engine, dossier, "eligibility")
+    complete_task(engine, task.id, {"eligible": True, "eligibility_reason": "Éligible"},
+                  actor="mission.fact")  # fmt: skip
+
+    sign_in(page, live, "mission.fact")
+    page.goto(f"{live.url}/instruction/dossiers/{dossier}")
+    page.fill("#q", "le")
+    page.click("#affectation button:has-text('Chercher')")
+    listed = words(page.locator("#affectation tbody").inner_text())
+    assert "leo" in listed and "eva" not in listed
+    page.fill("#q", "")
+    page.click("#affectation button:has-text('Chercher')")
+    page.check("#affectation tr:has-text('eva') input[type=checkbox]")
+    page.fill("#others", "leo, zoe")
+    page.fill("#review_due", "2027-01-15")
+    page.click("#affectation button:has-text('Affecter')")
+    summary = words(page.locator(".error-summary").inner_text())
+    assert "« zoe » n'est pas un évaluateur connu" in summary
+    assert dossiers.open_task(engine, dossier, "assignment")  # nothing assigned
+    assert page.is_checked("#affectation tr:has-text('eva') input[type=checkbox]")
+    check_page(page, "affectation-erreur")
+    page.fill("#others", "leo")
+    page.click("#affectation button:has-text('Affecter')")
+    assert "Évaluateurs affectés" in page.locator("main").inner_text()
+    reviews = engine.tasks.query().business_key(dossier).form_key("review").list()
+    assert sorted(t.assignee for t in reviews) == ["eva", "leo"]
+    assert {t.due_at.astimezone(PARIS).isoformat() for t in reviews} == {
+        "2027-01-15T23:59:59+01:00"
+    }
+
+    for reviewer, scores in (("eva", [2, 4, 4, 4, 4, 4]), ("leo", [4, 4, 4, 4, 4, 3])):
+        mine = engine.tasks.query().business_key(dossier).assignee(reviewer).one()
+        review = {"scores": dict(zip(CRITERIA, scores, strict=True)), "comments": {},
+                  "opinion": f"Avis-de-{reviewer}"}  # fmt: skip
+        complete_task(engine, mine.id, {"review": review}, actor=reviewer)
+    page.goto(f"{live.url}/instruction/dossiers/{dossier}")
+    section = words(page.locator("#evaluations").inner_text())
+    assert (
+        "Avis-de-eva" in section
+        and "Désaccord" in section
+        and "Note moyenne : 22,5 / 30" in section
+    )
+    check_page(page, "instruction-evaluations")
+
+    page.context.clear_cookies()
+    sign_in(page, live, "observatrice")
+    page.goto(f"{live.url}/instruction/dossiers/{dossier}")
+    seen = page.locator("main").inner_text()
+    assert dossier in seen
+    assert page.locator("#evaluations").count() == 0 and "Avis-de-" not in seen
+    assert "eva" not in seen and "leo" not in seen

@@ -10,16 +10,19 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from engine import ConflictError, InvalidInputError, NotFoundError
-from engine.models import Instance
+from engine.models import Instance, UserTask
 from workflows.fact import dossiers
-from workflows.fact.access import has_role, may_read_dossier, reads_as_holder
+from workflows.fact.access import has_role, may_read_dossier, reads_as_holder, sees_evaluation
 from workflows.fact.attachments import ACCEPTED, is_sent_file, listed
 from workflows.fact.calls import DOSSIER_PROCESS
 from workflows.fact.corrections import request_correction
 from workflows.fact.cse import cse_status
+from workflows.fact.forms import complete_task
 from workflows.fact.messages import STAFF, thread
+from workflows.fact.reviewers import directory
 from workflows.fact.roles import COMMISSION, MANAGERS, READERS, REVIEWER
 from workflows.fact.status import dossier_status, statuses, timeline
+from workflows.fact.synthesis import synthesis_of
 
 from ..downloads import dossier_document
 from ..engine_access import current_engine
@@ -109,9 +112,53 @@ def _page(found: Instance, **extra: Any) -> str:
         "message_errors": {},
         "reason": "",
         "correction_errors": {},
+        "evaluation": synthesis_of(v) if sees_evaluation(current_user.user) else None,
+        "assignment": _assignment(found) if staff else None,
+        "assignment_errors": {},
         **extra,
     }
     return render_template("instruction/dossier.html", **context)
+
+
+@bp.post("/dossiers/<dossier_id>/assignment")
+@login_required
+def assign(dossier_id: str) -> Any:
+    """Staff name the reviewers (from the directory, or by their login) and the due day."""
+    found = _dossier(dossier_id, act=True)
+    task = _assignment_task(found)
+    if task is None:
+        abort(409)
+    typed = request.form.get("others", "").replace(";", ",").split(",")
+    named = [*request.form.getlist("reviewer"), *(n.strip() for n in typed if n.strip())]
+    data: dict[str, Any] = {"reviewers": list(dict.fromkeys(named))}
+    if request.form.get("review_due"):
+        data["review_due"] = request.form["review_due"]
+    try:
+        complete_task(current_engine(), task.id, data, actor=current_user.user.username)
+    except InvalidInputError as exc:
+        return _page(found, assignment_errors=exc.errors or {"reviewers": [str(exc)]}), 422
+    flash("Évaluateurs affectés : chacun est prévenu par courriel.", "success")
+    return redirect(url_for("instruction.dossier", dossier_id=dossier_id))
+
+
+def _assignment_task(found: Instance) -> UserTask | None:
+    tasks = current_engine().tasks.query().instance(found.id).form_key("assignment").list()
+    return tasks[0] if tasks else None
+
+
+def _assignment(found: Instance) -> dict[str, Any] | None:
+    """The directory to assign from, while the dossier waits for its reviewers."""
+    if _assignment_task(found) is None:
+        return None
+    search = request.args.get("q", "")
+    return {
+        "search": search,
+        "reviewers": directory(current_engine(), search),
+        "excluded": set(found.variables.get("former_reviewers") or []),
+        "chosen": request.form.getlist("reviewer") if request.method == "POST" else [],
+        "others": request.form.get("others", ""),
+        "review_due": request.form.get("review_due", ""),
+    }
 
 
 def _dossier(dossier_id: str, *, act: bool = False) -> Instance:

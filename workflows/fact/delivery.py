@@ -16,6 +16,7 @@ DOCUMENTS = {
     "receipt": "receipt_document",
     "decision": "decision_document",
     "convention_ready": "convention",
+    "convention_countersigned": "signed_convention",
 }
 
 

@@ -270,6 +270,22 @@ def convention_context(data: Mapping[str, Any]) -> dict[str, Any]:
         "intermediate_months": INTERMEDIATE_REPORT_MONTHS,
         "instalments": instalments,
         "cse": _cse(data),
+        "signed": _signatures(data) if data.get("convention_signed") else None,
+    }
+
+
+def _signatures(data: Mapping[str, Any]) -> dict[str, str | None]:
+    """Who signed the convention, as what and when (the signed copy)."""
+
+    def said(key: str) -> str | None:
+        return str(data.get(key) or "").strip() or None
+
+    return {
+        "holder_name": said("signatory_name"),
+        "holder_role": said("signatory_role"),
+        "holder_on": _on(_moment(data, "holder_signed_at")) if said("holder_signed_at") else None,
+        "anact_name": said("countersignatory_name"),
+        "anact_on": _on(_moment(data, "countersigned_at")),
     }
 
 

@@ -115,6 +115,8 @@ def _checked_by_host(
         return {**data, "review_due_at": due_at_of(data.get("review_due"))}
     if task.form_key == "review":
         return check_review(instance.variables, data)
+    if task.form_key == "convention_signature":  # the date the signed copy shows
+        return {**data, "holder_signed_at": engine.clock.now().isoformat()}
     elif task.form_key == "commission" and instance.process_id == CALL_PROCESS:
         candidates = session_dossiers(engine, instance)
         decisions = check_decisions(instance, candidates, data.get("decisions"), closing=True)

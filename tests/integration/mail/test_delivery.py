@@ -165,9 +165,19 @@ def test_delivery_every_milestone_of_a_funded_dossier_reaches_its_recipient(
     engine.tasks.complete(session.id, {"decisions": decisions}, actor="president")
     for form_key, data, actor in (
         ("decision_notice", {"notified": True}, "staff"),
-        ("convention_signature", {"holder_signed": True}, "h1"),
-        ("convention_countersignature", {"staff_signed": True}, "staff"),
+        (
+            "convention_countersignature",
+            {"staff_signed": True, "countersignatory_name": "M. Fact"},
+            "staff",
+        ),
     ):
+        if form_key == "convention_countersignature":  # the holder signs in the browser's way
+            signed = {
+                "holder_signed": True,
+                "signatory_name": "Camille Martin",
+                "signatory_role": "Gérante",
+            }
+            dossiers.sign_convention(engine, dossier, signed, actor="h1")
         engine.tasks.complete(dossiers.open_task(engine, dossier, form_key).id, data, actor=actor)
     while any(engine.outbox.dispatch("w1")):
         pass
@@ -192,6 +202,14 @@ def test_delivery_every_milestone_of_a_funded_dossier_reaches_its_recipient(
         for page in PdfReader(io.BytesIO(convention.get_payload(decode=True))).pages
     )
     assert "Convention" in text and dossier in text
+    [signed] = [p for p in received["convention_countersigned"].iter_attachments()
+                if p.get_content_type() == "application/pdf"]  # fmt: skip
+    assert signed.get_filename() == f"convention-{dossier}-2.pdf"
+    text = " ".join("".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(signed.get_payload(decode=True))).pages
+    ).split())  # fmt: skip
+    assert "Signée par Camille Martin, Gérante, le 5 mai 2020" in text
+    assert "Contresignée par M. Fact, à Lyon, le 5 mai 2020" in text
     [letter] = [p for p in received["decision"].iter_attachments()
                 if p.get_content_type() == "application/pdf"]  # fmt: skip
     assert letter.get_filename() == f"decision-{dossier}.pdf"
