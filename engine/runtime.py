@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Row
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from .commands import CommandExecutor
@@ -16,7 +16,7 @@ from .query import Query
 from .scripting import Document, Effect
 from .steps import Runner, Steps
 from .storage.instances import InstanceRow, InstanceStore
-from .storage.records import InstanceRecord
+from .storage.records import InstanceRecord, SubscriptionRecord
 from .storage.stores import VersionStore
 
 # Steps of other callers that may write the same instance first, one after another.
@@ -144,6 +144,30 @@ class InstanceQuery(Query[InstanceRecord, Instance]):
 
     def business_key_prefix(self, prefix: str) -> InstanceQuery:
         return self.where(InstanceRecord.business_key.startswith(prefix, autoescape=True))
+
+    def variables(self, *names: str) -> list[tuple[str | None, dict[str, Any]]]:
+        """(business key, {name: value}) of each match, in order, reading only these variables
+        from the database (None for one an instance lacks): a page of hundreds of instances
+        that shows a few of their variables needs no more."""
+        columns = [InstanceRecord.variables[name].label(f"v{n}") for n, name in enumerate(names)]
+        query = (
+            select(InstanceRecord.business_key, *columns)
+            .where(*self._filters)
+            .order_by(*self.order_by)
+        )
+
+        def read(session: Session) -> list[tuple[str | None, dict[str, Any]]]:
+            rows = session.connection().execute(query)
+            return [(row[0], dict(zip(names, row[1:], strict=True))) for row in rows]
+
+        return self._executor.read(read)
+
+    def waiting_for_message(self, message_name: str) -> InstanceQuery:
+        """Instances with a catch open for this message (read from the subscriptions' index)."""
+        waiting = select(SubscriptionRecord.instance_id).where(
+            SubscriptionRecord.message_name == message_name
+        )
+        return self.where(InstanceRecord.id.in_(waiting))
 
 
 def _running(steps: Steps, instance_id: str):  # type: ignore[no-untyped-def]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_date, format_datetime
@@ -87,6 +88,7 @@ def deadline_fr(value: Any) -> str:
     return f"{day_fr(moment)} à {time_fr(shown)}"
 
 
+@lru_cache(maxsize=4096)  # Babel's formatting is slow; pages repeat the same amounts
 def amount_fr(value: Any) -> str:
     """`50 000 €`, `1 234,50 €`: cents only when there are some."""
     amount = Decimal(str(value)).quantize(Decimal("0.01"))
@@ -94,6 +96,7 @@ def amount_fr(value: Any) -> str:
     return format_currency(amount, "EUR", format=pattern, currency_digits=False, locale=LOCALE)
 
 
+@lru_cache(maxsize=4096)  # a session page writes thousands of the same few scores
 def number_fr(value: Any) -> str:
     """`4,5`, `27,25`, `3`: a score as French writes it; `—` when there is none."""
     if value is None:

@@ -54,18 +54,18 @@ def test_the_commission_decides_within_the_envelope_and_staff_close(page, live: 
 
     sign_in(page, live, "president")
     page.goto(f"{live.url}/commission/2026-TEST")
-    sections = page.locator("section.candidate")
-    assert sections.count() == 2
-    assert strong in sections.nth(0).inner_text() and split in sections.nth(1).inner_text()
-    assert "Désaccord entre évaluateurs" in sections.nth(1).inner_text()
-    assert "Désaccord" not in sections.nth(0).inner_text()
+    rows = page.locator("tr.candidate")
+    assert rows.count() == 2
+    assert strong in rows.nth(0).inner_text() and split in rows.nth(1).inner_text()
+    assert "C1 3 ⚠ 2" in words(rows.nth(1).inner_text())  # conformity: 2 and 4
+    assert "⚠" not in rows.nth(0).inner_text()
     assert page.locator("button[value=close]").count() == 0  # staff close the session
     check_page(page, "commission-seance")
 
     # Both in full: 110 000 € for an envelope of 100 000 €; the gauge says so as one types.
-    page.check(f"input[name='d-{strong}.decision'][value=accepted]")
+    page.select_option(f"#d-{strong}-decision", "accepted")
     page.fill(f"#d-{strong}-motivation", "Projet exemplaire, conduit avec le CSE.")
-    page.check(f"input[name='d-{split}.decision'][value=partial]")
+    page.select_option(f"#d-{split}-decision", "partial")
     page.fill(f"#d-{split}-amount", "50000")
     page.fill(f"#d-{split}-motivation", "Le volet transfert reste à préciser.")
     gauge = page.locator("#jauge-texte")

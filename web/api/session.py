@@ -61,8 +61,8 @@ class CriterionSchema(ma.Schema):
 
 class CandidateSchema(ma.Schema):
     id = ma.fields.String()
-    title = ma.fields.Function(lambda c: c.dossier.variables.get("title"))
-    holder_name = ma.fields.Function(lambda c: c.dossier.variables.get("holder_name"))
+    title = ma.fields.Function(lambda c: c.variables.get("title"))
+    holder_name = ma.fields.Function(lambda c: c.variables.get("holder_name"))
     requested = ma.fields.Integer()
     mean = ma.fields.Function(lambda c: c.synthesis.mean)
     criteria = ma.fields.Function(lambda c: CriterionSchema(many=True).dump(c.synthesis.criteria))

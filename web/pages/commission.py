@@ -12,10 +12,12 @@ from flask_login import current_user, login_required
 from engine import InvalidInputError, NotFoundError
 from engine.models import Instance
 from workflows.fact import calls, commission
+from workflows.fact.config import CRITERIA
 from workflows.fact.forms import complete_task
 from workflows.fact.roles import COMMISSION, MANAGERS
 
 from ..engine_access import current_engine
+from .session_rows import rows_html
 
 bp = Blueprint("commission", __name__, url_prefix="/commission")
 
@@ -94,18 +96,26 @@ def _page(call: Instance, decisions: list[dict[str, Any]], errors: dict[str, lis
               for f, w in (("decision", "décision"), ("amount", "montant"),
                            ("motivation", "motivation"))}  # fmt: skip
     labels["decisions"] = "Décisions"
+    sitting = commission.session_task(engine, call) is not None
     return render_template(
         "commission/session.html",
         call=call,
-        candidates=candidates,
-        chosen=chosen,
+        rows=bool(candidates),
+        rows_html=rows_html(
+            candidates,
+            chosen,
+            errors,
+            sitting=sitting,
+            dossier_url=url_for("instruction.dossier_list") + "/",
+        ),
         errors=errors,
         labels=labels,
         envelope=envelope,
         granted=granted,
-        sitting=commission.session_task(engine, call) is not None,
+        sitting=sitting,
         may_close=current_user.has_any(MANAGERS),
         outcomes=commission.OUTCOMES,
+        criteria=CRITERIA,
         saved=call.variables.get(commission.DRAFT),
     )
 

@@ -17,7 +17,6 @@ from engine import Engine, InvalidInputError
 from engine.models import Instance, UserTask
 
 from ..french import amount_fr
-from .calls import DOSSIER_PROCESS
 from .synthesis import Synthesis, synthesis_of
 
 OUTCOMES = {
@@ -26,31 +25,38 @@ OUTCOMES = {
     "refused": "Non retenu",
 }
 MOTIVATION_MAX = 2000
+DECIDED = "commission_decided"  # the message the call sends the dossiers with its decisions
 DRAFT = "commission_draft"
+
+
+# What the session shows of each dossier: read alone from the database, for hundreds of them.
+SHOWN = ("title", "holder_name", "amount_requested", "reviewers", "reviews")
 
 
 @dataclass(frozen=True)
 class Candidate:
     """A dossier before the commission, with what it decides on."""
 
-    dossier: Instance
+    id: str
+    variables: dict[str, Any]  # those SHOWN
     requested: int
     synthesis: Synthesis
-
-    @property
-    def id(self) -> str:
-        return self.dossier.business_key or ""
 
 
 def session_dossiers(engine: Engine, call: Instance) -> list[Candidate]:
     """The call's dossiers awaiting the commission (eligible, every review in), best mean
     first, then by reference."""
-    query = engine.runtime.query().process(DOSSIER_PROCESS).status("running")
-    found = []
-    for dossier in query.business_key_prefix(f"{call.business_key}-").list():
-        v = dossier.variables
-        if "score" in v and not v.get("outcome"):
-            found.append(Candidate(dossier, _requested(v), synthesis_of(v)))
+    # The reviewed dossiers wait for the commission's word: their open catches lead the query
+    # (an instance that waits runs), rather than every running dossier of the call.
+    query = (
+        engine.runtime.query().waiting_for_message(DECIDED)
+        .business_key_prefix(f"{call.business_key}-")
+    )  # fmt: skip
+    criteria = [c["id"] for c in call.variables.get("criteria") or []]
+    found = [
+        Candidate(key or "", v, _requested(v), synthesis_of({**v, "criteria": criteria}))
+        for key, v in query.variables(*SHOWN)
+    ]
     found.sort(key=lambda c: (-(c.synthesis.mean or 0), c.id))
     return found
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from statistics import fmean
+from functools import cached_property
 from typing import Any
 
 from .config import CRITERIA
@@ -23,7 +23,7 @@ class Review:
     comments: dict[str, str]
     opinion: str
 
-    @property
+    @cached_property
     def total(self) -> int:
         return sum(self.scores.values())
 
@@ -34,15 +34,15 @@ class Criterion:
     label: str
     scores: list[int]
 
-    @property
+    @cached_property
     def mean(self) -> float | None:
-        return round(fmean(self.scores), 2) if self.scores else None
+        return round(sum(self.scores) / len(self.scores), 2) if self.scores else None
 
-    @property
+    @cached_property
     def spread(self) -> int:
         return max(self.scores) - min(self.scores) if self.scores else 0
 
-    @property
+    @cached_property
     def disagreement(self) -> bool:
         return self.spread >= DISAGREEMENT
 
@@ -52,17 +52,17 @@ class Synthesis:
     reviews: list[Review]
     criteria: list[Criterion]
 
-    @property
+    @cached_property
     def scored(self) -> list[Review]:
         return [r for r in self.reviews if not r.conflict]
 
-    @property
+    @cached_property
     def mean(self) -> float | None:
         """The mean of the reviewers' totals (out of five points per criterion)."""
         scored = self.scored
-        return round(fmean(r.total for r in scored), 2) if scored else None
+        return round(sum(r.total for r in scored) / len(scored), 2) if scored else None
 
-    @property
+    @cached_property
     def disagreements(self) -> list[Criterion]:
         return [c for c in self.criteria if c.disagreement]
 

@@ -12,8 +12,8 @@
   });
 
   function granted(section) {
-    var chosen = section.querySelector("input[type=radio]:checked");
-    if (!chosen || chosen.value === "refused") { return 0; }
+    var chosen = section.querySelector("select");
+    if (!chosen || !chosen.value || chosen.value === "refused") { return 0; }
     var typed = section.querySelector("[data-amount]").value.replace(/\s/g, "");
     if (typed === "" && chosen.value === "accepted") { return Number(section.dataset.requested); }
     var amount = Number(typed);
