@@ -48,3 +48,22 @@ def test_messages_message_start_event_creates_an_instance(shop: Engine) -> None:
     instance = shop.runtime.get(started[0])
     assert instance.process_id == "greeted" and instance.variables["greeting"]["who"] == "Anna"
     assert shop.tasks.query().instance(instance.id).one().name == "Répondre"
+
+
+def test_instances_waiting_for_a_message_are_found_and_read_variable_by_variable(
+    shop: Engine,
+) -> None:
+    waiting = [
+        shop.runtime.start("waiter", business_key=f"w-{n}", variables={"order_id": str(n)})
+        for n in range(3)
+    ]
+    shop.runtime.start("greeted", business_key="w-other", variables={})
+    shop.messages.correlate("paid", correlation={"order_id": "1"}, payload={"amount": 5})
+    query = shop.runtime.query().waiting_for_message("paid").business_key_prefix("w-")
+    assert [i.business_key for i in query.list()] == ["w-0", "w-2"]
+    assert query.variables("order_id", "absent") == [
+        ("w-0", {"order_id": "0", "absent": None}),
+        ("w-2", {"order_id": "2", "absent": None}),
+    ]
+    assert shop.runtime.query().waiting_for_message("nothing").list() == []
+    assert waiting[1].id not in [i.id for i in query.list()]  # paid: no longer waits
