@@ -174,3 +174,42 @@ def test_staff_assign_from_the_directory_and_read_the_reviews_observers_do_not( 
     assert dossier in seen
     assert page.locator("#evaluations").count() == 0 and "Avis-de-" not in seen
     assert "eva" not in seen and "leo" not in seen
+
+
+def test_an_outside_expert_invited_by_staff_opens_an_account_and_joins_the_directory(  # type: ignore[no-untyped-def]
+    page, live: Live
+) -> None:
+    dossier = deposited_dossier(live, "porteur12@exemple.fr", 12)
+    task = dossiers.open_task(live.engine, dossier, "eligibility")
+    complete_task(live.engine, task.id, {"eligible": True, "eligibility_reason": "Éligible"},
+                  actor="mission.fact")  # fmt: skip
+    sign_in(page, live, "mission.fact")
+    page.goto(f"{live.url}/instruction/dossiers/{dossier}")
+    page.fill("#display_name", "Nadia Experte")
+    page.fill("#email", "pas-une-adresse")
+    page.click("#affectation button:has-text('Inviter')")
+    assert "Adresse électronique de l'expert" in page.locator(".error-summary").inner_text()
+    assert page.input_value("#display_name") == "Nadia Experte"  # nothing typed is lost
+    page.fill("#email", "nadia@expertise.fr")
+    page.click("#affectation button:has-text('Inviter')")
+    assert "Invitation envoyée à nadia@expertise.fr" in page.locator("main").inner_text()
+    assert "nadia" not in page.locator("#affectation tbody").inner_text()  # not open yet
+
+    page.context.clear_cookies()
+    page.goto(live.link_in_last_mail("nadia@expertise.fr"))
+    check_page(page, "invitation-expert")
+    page.fill("#password", "expertise-2027")
+    page.fill("#password_again", "expertise-2027")
+    page.click("main button[type=submit]")
+    assert "Votre compte d'évaluateur est ouvert" in page.locator("main").inner_text()
+    page.fill("#username", "nadia@expertise.fr")
+    page.fill("#password", "expertise-2027")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+    page.goto(f"{live.url}/evaluations")
+    assert "Aucune évaluation ne vous attend" in page.locator("main").inner_text()
+
+    page.context.clear_cookies()
+    sign_in(page, live, "mission.fact")
+    page.goto(f"{live.url}/instruction/dossiers/{dossier}")
+    assert "Nadia Experte" in page.locator("#affectation tbody").inner_text()

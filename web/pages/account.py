@@ -3,6 +3,7 @@ confirmation link, a forgotten password, and the organisation an applicant's acc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -10,7 +11,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from engine import InvalidInputError
-from workflows.fact import accounts
+from workflows.fact import accounts, invitations
 from workflows.fact.config import HOLDER_TYPES
 from workflows.fact.roles import APPLICANT
 
@@ -107,10 +108,24 @@ def forgotten() -> Any:
 @bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def new_password(token: str) -> Any:
+    done = "Votre nouveau mot de passe est enregistré : connectez-vous avec lui."
+    return _password_page(token, "account/new_password.html", accounts.reset_password, done)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def invitation(token: str) -> Any:
+    """An outside expert opens their reviewer's account by choosing a password."""
+    done = "Votre compte d'évaluateur est ouvert : connectez-vous avec votre adresse."
+    return _password_page(token, "account/invitation.html", invitations.accept_invitation, done)
+
+
+def _password_page(token: str, template: str, choose: Callable[..., Any], done: str) -> Any:
+    """A page that sets a password through a signed link (a reset, an invitation)."""
     if request.method == "GET":
-        return render_template("account/new_password.html", token=token, errors={})
+        return render_template(template, token=token, errors={})
     try:
-        accounts.reset_password(
+        choose(
             current_engine(),
             token,
             request.form.get("password", ""),
@@ -121,8 +136,8 @@ def new_password(token: str) -> Any:
         if exc.field == "token":
             return render_template("account/link_refused.html", reason=str(exc)), 400
         errors = exc.errors or {exc.field or "password": [str(exc)]}
-        return render_template("account/new_password.html", token=token, errors=errors), 422
-    flash("Votre nouveau mot de passe est enregistré : connectez-vous avec lui.", "success")
+        return render_template(template, token=token, errors=errors), 422
+    flash(done, "success")
     return redirect(url_for("account.login"))
 
 

@@ -6,7 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from engine import ConflictError, InvalidInputError, NotFoundError
@@ -18,6 +28,7 @@ from workflows.fact.calls import DOSSIER_PROCESS
 from workflows.fact.corrections import request_correction
 from workflows.fact.cse import cse_status
 from workflows.fact.forms import complete_task
+from workflows.fact.invitations import invite_reviewer
 from workflows.fact.messages import STAFF, thread
 from workflows.fact.reviewers import directory
 from workflows.fact.roles import COMMISSION, MANAGERS, READERS, REVIEWER
@@ -115,6 +126,7 @@ def _page(found: Instance, **extra: Any) -> str:
         "evaluation": synthesis_of(v) if sees_evaluation(current_user.user) else None,
         "assignment": _assignment(found) if staff else None,
         "assignment_errors": {},
+        "invitation_errors": {},
         **extra,
     }
     return render_template("instruction/dossier.html", **context)
@@ -139,6 +151,26 @@ def assign(dossier_id: str) -> Any:
         return _page(found, assignment_errors=exc.errors or {"reviewers": [str(exc)]}), 422
     flash("Évaluateurs affectés : chacun est prévenu par courriel.", "success")
     return redirect(url_for("instruction.dossier", dossier_id=dossier_id))
+
+
+@bp.post("/dossiers/<dossier_id>/invitation")
+@login_required
+def invite(dossier_id: str) -> Any:
+    """Staff invite an outside expert, who opens a reviewer's account through the mail."""
+    found = _dossier(dossier_id, act=True)
+    try:
+        invited = invite_reviewer(
+            current_engine(), request.form, secret=current_app.secret_key or "",
+            link=lambda token: url_for("account.invitation", token=token, _external=True),
+            invited_by=current_user.user.username,
+            call_title=str(found.variables.get("call_title") or ""),
+        )  # fmt: skip
+    except InvalidInputError as exc:
+        errors = exc.errors or {exc.field or "email": [str(exc)]}
+        return _page(found, invitation_errors=errors), 422
+    flash(f"Invitation envoyée à {invited.email} : une fois son compte ouvert, l'expert figure "
+          "dans l'annuaire des évaluateurs.", "success")  # fmt: skip
+    return redirect(url_for("instruction.dossier", dossier_id=dossier_id, _anchor="affectation"))
 
 
 def _assignment_task(found: Instance) -> UserTask | None:

@@ -62,7 +62,9 @@ class OrganisationSchema(FrenchSchema):
             ) from exc
 
 
-class SignUpSchema(OrganisationSchema):
+class PersonSchema(FrenchSchema):
+    """Who a person is: their name and the address that is their login."""
+
     display_name = fields.String(
         required=True, validate=validate.Length(min=2, max=200, error="de 2 à 200 caractères")
     )
@@ -71,6 +73,9 @@ class SignUpSchema(OrganisationSchema):
         validate=validate.Length(max=254, error="254 caractères au plus"),
         error_messages={"invalid": EMAIL_INVALID},
     )
+
+
+class SignUpSchema(OrganisationSchema, PersonSchema):
     password = fields.String(
         required=True,
         validate=validate.Length(min=10, max=200, error="de 10 à 200 caractères"),
@@ -107,7 +112,7 @@ def sign_up(engine: Engine, form: Mapping[str, Any], links: Links) -> User:
             field="email",
         )
     token = sign(links.secret, "confirm", username)
-    notice = _notice(
+    notice = account_notice(
         "account_confirmation",
         email,
         {"name": data["display_name"], "link": links.confirm(token), "days": CONFIRMATION_DAYS},
@@ -149,7 +154,7 @@ def resend_confirmation(engine: Engine, email: str, links: Links) -> None:
         return
     token = sign(links.secret, "confirm", user.username)
     data = {"name": user.display_name, "link": links.confirm(token), "days": CONFIRMATION_DAYS}
-    engine.outbox.enqueue(_notice("account_confirmation", user.email, data))
+    engine.outbox.enqueue(account_notice("account_confirmation", user.email, data))
 
 
 def request_reset(engine: Engine, email: str, links: Links) -> None:
@@ -160,7 +165,7 @@ def request_reset(engine: Engine, email: str, links: Links) -> None:
         return
     token = sign(links.secret, "reset", [user.username, engine.identity.stamp(user.username)])
     data = {"name": user.display_name, "link": links.reset(token), "hours": RESET_HOURS}
-    engine.outbox.enqueue(_notice("password_reset", user.email, data))
+    engine.outbox.enqueue(account_notice("password_reset", user.email, data))
 
 
 def reset_password(
@@ -197,12 +202,13 @@ def _organisation(data: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _notice(kind: str, to: str, data: dict[str, Any]) -> Notice:
+def account_notice(kind: str, to: str, data: dict[str, Any]) -> Notice:
+    """A mail about a person's account (it belongs to no instance)."""
     return Notice(TOPIC, kind, to, {"kind": kind, "to": to, "data": data})
 
 
 _ENV = environment(TEMPLATES / "accounts")
-KINDS = frozenset({"account_confirmation", "password_reset"})
+KINDS = frozenset({"account_confirmation", "password_reset", "reviewer_invitation"})
 
 
 def render_account_mail(payload: Mapping[str, Any]) -> Mail:
