@@ -11,6 +11,7 @@ from ..mailing import Attachment, Mail
 from .calls import DOSSIER_PROCESS
 from .mails import render_mail
 
+PENDING_REVIEWERS = "pending_reviewers"
 # Mail kind -> the variable naming the stored document it carries.
 DOCUMENTS = {
     "receipt": "receipt_document",
@@ -39,6 +40,10 @@ def recipients_for(engine: Engine) -> Callable[[OutboxMessage], list[str]]:
             return sorted({d.variables["holder_email"] for d in dossiers})
         if to == "public":
             return [data["contact"]["email"]]
+        if to == PENDING_REVIEWERS:  # those whose review is still open when the mail leaves
+            tasks = engine.tasks.query().instance(message.instance_id or "").form_key("review")
+            return sorted({engine.identity.get(t.assignee).email
+                           for t in tasks.list() if t.assignee})  # fmt: skip
         return [to]
 
     return resolve

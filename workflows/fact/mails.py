@@ -35,6 +35,8 @@ Data read per kind, besides `call_id` and `contact` (every kind):
 - task_assigned (reviewer or staff): `task` {name, due_at (ISO or None), url (optional)},
   dossier_id when the task belongs to a dossier.
 - correction_requested: dossier_id, title, deposit_deadline, `correction` {reason}.
+- review_reminder (the reviewers whose review is still open, resolved at delivery): dossier_id,
+  title, review_due_at, `reminder` {late}.
 - message_received (to the holder or the Mission Fact): dossier_id, title, holder_name,
   call_title, `message` {side, author, at, body, file}.
 - cse_request, cse_reminder (to the CSE secretary): dossier_id, title, holder_name,
@@ -92,6 +94,7 @@ KINDS: frozenset[str] = frozenset(
         "cse_reminder",
         "message_received",
         "correction_requested",
+        "review_reminder",
     }
 )
 MESSAGE_KIND = "message_received"
@@ -207,6 +210,8 @@ def _link(
             "text": "Voir votre dossier en ligne",
             "url": f"{base}/dossiers/{data['dossier_id']}",
         }
+    if kind == "review_reminder":
+        return {"text": "Ouvrir Mes évaluations", "url": f"{base}/evaluations"}
     if kind == "call_published":
         return {"text": "Lire l'appel à projets", "url": f"{base}/appels/{data['call_id']}"}
     if kind == "call_closed":

@@ -86,7 +86,7 @@ REQUIRED_KEYS = {
     ],
     "eligibility": ["eligible", "eligibility_reason"],
     "assignment": ["reviewers"],
-    "review": [f"review.scores.{c['id']}" for c in CRITERIA],
+    "review": [],  # the scores are required unless a conflict is declared: the host checks it
     "commission": ["decisions"],
     "decision_notice": ["notified"],
     "convention_signature": ["holder_signed", "signatory_name", "signatory_role"],

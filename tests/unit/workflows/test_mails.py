@@ -244,6 +244,15 @@ CASES: dict[str, tuple[str, dict[str, Any], str, list[str]]] = {
         f"Rappel : le CSE a-t-il été informé du projet « {TITLE_42} » ?",
         ["Le 15 avril 2020, nous vous avons demandé", "se réunit le 5 mai 2020"],
     ),
+    "review_reminder": (
+        "pending_reviewers",  # resolved at delivery: the reviewers whose review is open
+        deposited(review_due_at="2020-04-28T23:59:59+02:00", reminder={"late": True}),
+        f"Évaluation en retard (dossier {DOSSIER_ID})",
+        [
+            "était attendue le mardi 28 avril 2020 à 23 h 59 (heure de Paris)",
+            "déclarez-le dès l'ouverture",
+        ],
+    ),
 }
 
 
