@@ -69,7 +69,7 @@ def test_messages_both_ways_then_a_correction_and_a_second_deposit(  # type: ign
     page.click("text=Se déconnecter")
     sign_in(page, live, HOLDER)
     page.goto(f"{live.url}/dossiers/{dossier}")
-    page.wait_for_selector(".fjs-form")
+    page.wait_for_selector("#formulaire[data-ready]")
     assert "Ajoutez le budget de formation" in page.inner_text("main")
     assert page.get_by_label("Intitulé du projet").input_value() == "Scop numérique"
     check_page(page, "a-corriger")

@@ -148,14 +148,18 @@
 
     function save() {
       timer = null;
+      var sent = latest;
       return fetch(root.dataset.saveUrl, {
         method: "POST",
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRFToken": token },
-        body: JSON.stringify({ data: latest })
+        body: JSON.stringify({ data: sent })
       }).then(function (response) {
         return response.json().then(function (body) {
-          status.textContent = response.ok ? body.message : body.detail;
+          // "Enregistré" only once what is on the screen is saved: a change typed since
+          // keeps "en cours" until its own save answers.
+          if (!response.ok) { status.textContent = body.detail; }
+          else if (timer === null && sent === latest) { status.textContent = body.message; }
         });
       }).catch(function () {
         status.textContent = "Enregistrement impossible : vérifiez votre connexion, puis réessayez.";
@@ -172,6 +176,7 @@
         if (timer) { clearTimeout(timer); }
         timer = setTimeout(save, 700);
       });
+      root.dataset.ready = "true";  // the form takes what is typed from now on
     });
     // The deposit takes what was typed and the files chosen: both are sent first.
     deposit.addEventListener("submit", function (event) {
