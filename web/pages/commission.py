@@ -115,7 +115,7 @@ def _page(call: Instance, decisions: list[dict[str, Any]], errors: dict[str, lis
         sitting=sitting,
         may_close=current_user.has_any(MANAGERS),
         outcomes=commission.OUTCOMES,
-        criteria=CRITERIA,
+        criteria=call.variables.get("criteria") or CRITERIA,  # the call's own labels
         saved=call.variables.get(commission.DRAFT),
     )
 
