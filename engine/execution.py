@@ -7,7 +7,7 @@ tasks, waiting timers, message subscriptions, thrown messages) without knowing a
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +23,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimeDateEventDefinition,
     TimerEventDefinition,
 )
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import ParallelMultiInstanceTask
 from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
@@ -31,7 +32,7 @@ from .bpmn import SERIALIZER, clock_scope
 from .clock import Clock
 from .dates import CALENDAR_ZONE, parse_datetime
 from .errors import ConflictError, EngineError, ProcessError
-from .models import FiredTimer
+from .models import FiredTimer, Notice
 from .scripting import Document, Effect, ScriptEngine, Service, StepIdentity
 
 RUNNING, COMPLETED, CANCELLED = "running", "completed", "cancelled"
@@ -183,6 +184,41 @@ class Execution:
             except WorkflowException as exc:
                 raise ConflictError(f"instance is not waiting for message {name!r}") from exc
         self.run()
+
+    def add_instance(self, element_id: str, item: Any) -> None:
+        """Give a running parallel multi-instance activity one more instance, for `item`.
+
+        The item joins the activity's input collection, as the activity and each of its
+        running instances hold it, so the collection names every instance, old and new.
+        """
+        self.run()
+        activity = next(
+            (
+                task
+                for task in self.workflow.get_tasks(state=TaskState.STARTED)
+                if task.task_spec.bpmn_id == element_id
+                and isinstance(task.task_spec, ParallelMultiInstanceTask)
+            ),
+            None,
+        )
+        if activity is None:
+            raise ConflictError(f"no parallel multi-instance activity {element_id!r} is running")
+        spec = activity.task_spec
+        name = spec.data_input.bpmn_id if spec.data_input is not None else None
+        collection = activity.data.get(name) if name else None
+        if not isinstance(collection, list):
+            raise ConflictError(f"activity {element_id!r} does not run over a list")
+        collection.append(deepcopy(item))
+        for instance in spec._instances(activity):
+            if not instance.has_state(TaskState.FINISHED_MASK) and name in instance.data:
+                instance.data[name] = deepcopy(collection)
+        with self._guard():
+            spec.create_child(activity, item, len(collection) - 1)
+        self.run()
+
+    def notify(self, notices: Sequence[Notice]) -> None:
+        """Notices that leave through the outbox, as the instance's, when the step commits."""
+        self.effects.extend(Effect(n.topic, n.payload, n.kind, n.recipient) for n in notices)
 
     def set_variables(self, variables: Mapping[str, Any]) -> None:
         """Set instance variables from outside; date timers follow the variables they read.

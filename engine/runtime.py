@@ -13,7 +13,7 @@ from .errors import ConcurrencyError, ConflictError, InvalidInputError
 from .execution import RUNNING
 from .models import Instance, Notice
 from .query import Query
-from .scripting import Document, Effect
+from .scripting import Document
 from .steps import Runner, Steps
 from .storage.instances import InstanceRow, InstanceStore
 from .storage.records import InstanceRecord, SubscriptionRecord
@@ -92,9 +92,7 @@ class RuntimeService:
             variables = change(steps.instance(instance_id).variables)
             _check_variables(variables)
             execution.documents.extend(documents)
-            execution.effects.extend(
-                Effect(n.topic, n.payload, n.kind, n.recipient) for n in notices
-            )
+            execution.notify(notices)
             execution.set_variables(variables)
             steps.record(execution, "variables_set", actor)
             steps.save()
@@ -105,6 +103,31 @@ class RuntimeService:
                 return self._executor.execute(command)
             except ConcurrencyError:
                 continue
+        return self._executor.execute(command)
+
+    def add_instance(
+        self,
+        instance_id: str,
+        element_id: str,
+        item: Any,
+        *,
+        actor: str,
+        guard: Callable[[Instance], None] | None = None,
+    ) -> Instance:
+        """Add an instance, for `item`, to the running parallel multi-instance activity
+        `element_id` (a reviewer joining those at work, say): the activity completes once this
+        one has too. `guard` sees the instance inside the command and raises to refuse."""
+
+        def command(session: Session) -> Instance:
+            steps = Steps(session, self._runner)
+            execution = _running(steps, instance_id)
+            if guard is not None:
+                guard(to_model(steps.instance(instance_id)))
+            execution.add_instance(element_id, item)
+            steps.record(execution, "instance_added", actor, element_id)
+            steps.save()
+            return to_model(steps.instance(instance_id))
+
         return self._executor.execute(command)
 
     def cancel(self, instance_id: str, *, actor: str | None = None) -> Instance:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from .commands import CommandExecutor
 from .errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
-from .models import Instance, UserTask
+from .models import Instance, Notice, UserTask
 from .query import Query
 from .runtime import to_model as instance_model
 from .steps import Runner, Steps
@@ -55,11 +55,17 @@ class TaskService:
         *,
         actor: str,
         guard: Callable[[UserTask, Instance], None] | None = None,
+        in_place: bool = False,
+        variables: Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None,
+        notices: Sequence[Notice] = (),
     ) -> UserTask:
         """Complete an open task with its form data and run the instance to its next waits.
 
         `guard` sees the open task and its instance inside the command, before anything runs,
         and raises to refuse (who may act, what the data must hold): checked and done at once.
+        `in_place`: the actor completes a task given to someone else (staff withdrawing it;
+        who may do so is the caller's check). `variables` computes instance variables to set
+        in the same step from the instance's, and `notices` leave with it through the outbox.
         """
         if not isinstance(data, Mapping):
             raise InvalidInputError("task data must be an object", field="data")
@@ -79,8 +85,11 @@ class TaskService:
             if guard is not None:
                 guard(task, instance_model(steps.instance(task.instance_id)))
             owner = task.claimed_by or task.assignee
-            if owner not in (None, actor):
+            if owner not in (None, actor) and not in_place:
                 raise ForbiddenError(f"task {task_id} is assigned to someone else")
+            if variables is not None:
+                execution.set_variables(variables(steps.instance(task.instance_id).variables))
+            execution.notify(notices)
             element_id = execution.complete_user_task(task_id, data)
             steps.record(execution, "task_completed", actor, element_id, task_id=task.id)
             steps.save()

@@ -292,3 +292,20 @@ def instants(process_id: str = "instants") -> str:
             ("userTask", "stay", "", ""),
         ],
     )
+
+
+def panel(process_id: str = "panel") -> str:
+    """start → user task `vote` for each of `members` (parallel; output `votes`) → end."""
+    vote = (
+        "userTask",
+        "vote",
+        _props(formKey="vote", assignee="member"),
+        """<bpmn:property id="members" name="members"/><bpmn:property id="votes" name="votes"/>
+      <bpmn:multiInstanceLoopCharacteristics>
+        <bpmn:loopDataInputRef>members</bpmn:loopDataInputRef>
+        <bpmn:loopDataOutputRef>votes</bpmn:loopDataOutputRef>
+        <bpmn:inputDataItem id="member" name="member"/>
+        <bpmn:outputDataItem id="ballot" name="ballot"/>
+      </bpmn:multiInstanceLoopCharacteristics>""",
+    )
+    return _line(process_id, [vote])

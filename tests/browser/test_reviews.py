@@ -4,6 +4,7 @@ without the overall opinion and then sent; a second reviewer declares a conflict
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -102,6 +103,7 @@ def test_a_review_with_the_keyboard_alone_and_a_conflict_declared(page, live: Li
     assert "Conflit d'intérêts déclaré" in page.locator("main").inner_text()
     reviewed = dossiers.get_dossier(engine, dossier).variables
     assert reviewed["reviews"][1] == {
+        "reviewer": "leo",
         "conflict_of_interest": True,
         "conflict_reason": "J'ai conseillé ce porteur l'an dernier.",
     }
@@ -120,7 +122,8 @@ def test_staff_assign_from_the_directory_and_read_the_reviews_observers_do_not( 
     page, live: Live
 ) -> None:
     engine = live.engine
-    account(live, "leo", "reviewer")
+    for reviewer in ("leo", "zora", "yann"):
+        account(live, reviewer, "reviewer")
     account(live, "observatrice", "observer")
     dossier = deposited_dossier(live, "porteur9@exemple.fr", 9)
     task = dossiers.open_task(engine, dossier, "eligibility")
@@ -153,7 +156,32 @@ def test_staff_assign_from_the_directory_and_read_the_reviews_observers_do_not( 
         "2027-01-15T23:59:59+01:00"
     }
 
-    for reviewer, scores in (("eva", [2, 4, 4, 4, 4, 4]), ("leo", [4, 4, 4, 4, 4, 3])):
+    # leo declares a conflict: staff are told, add zora, and hand eva's review over to yann.
+    conflict = {"conflict_of_interest": True, "conflict_reason": "Ancien client"}
+    mine = engine.tasks.query().business_key(dossier).assignee("leo").one()
+    complete_task(engine, mine.id, {"review": conflict}, actor="leo")
+    told = dossiers.get_dossier(engine, dossier).variables["staff_email"]
+    (mail,) = [m for m in live.deliver() if told in m.recipients
+               and "Conflit d'intérêts" in m.subject and dossier in m.subject]  # fmt: skip
+    link = re.search(r"https?://\S+", mail.text()).group(0)  # to the reviewers of the dossier
+    assert link.endswith(f"/instruction/dossiers/{dossier}#evaluateurs")
+    page.goto(link)
+    page.reload()  # the page was open already: a link to its own anchor does not reload it
+    panel = words(page.locator("#evaluateurs").inner_text())
+    assert "Conflit d'intérêts déclaré" in panel and "En cours" in panel
+    page.select_option("#panel-add", "zora")
+    page.click("#evaluateurs button[value=add]")
+    assert "Évaluateur ajouté" in page.locator("main").inner_text()
+    page.select_option("#evaluateurs tr:has-text('eva') select", "yann")
+    page.click("#evaluateurs tr:has-text('eva') button[value=replace]")
+    assert "Évaluateur remplacé" in page.locator("main").inner_text()
+    panel = words(page.locator("#evaluateurs").inner_text())
+    assert "Retirée" in panel and panel.count("En cours") == 2
+    check_page(page, "evaluateurs-en-cours")
+    open_reviews = engine.tasks.query().business_key(dossier).form_key("review").list()
+    assert sorted(t.assignee for t in open_reviews) == ["yann", "zora"]
+
+    for reviewer, scores in (("yann", [4, 4, 4, 4, 4, 3]), ("zora", [2, 4, 4, 4, 4, 4])):
         mine = engine.tasks.query().business_key(dossier).assignee(reviewer).one()
         review = {"scores": dict(zip(CRITERIA, scores, strict=True)), "comments": {},
                   "opinion": f"Avis-de-{reviewer}"}  # fmt: skip
@@ -161,7 +189,8 @@ def test_staff_assign_from_the_directory_and_read_the_reviews_observers_do_not( 
     page.goto(f"{live.url}/instruction/dossiers/{dossier}")
     section = words(page.locator("#evaluations").inner_text())
     assert (
-        "Avis-de-eva" in section
+        "Avis-de-zora" in section
+        and "Évaluation retirée par la Mission Fact" in section
         and "Désaccord" in section
         and "Note moyenne : 22,5 / 30" in section
     )
@@ -173,7 +202,7 @@ def test_staff_assign_from_the_directory_and_read_the_reviews_observers_do_not( 
     seen = page.locator("main").inner_text()
     assert dossier in seen
     assert page.locator("#evaluations").count() == 0 and "Avis-de-" not in seen
-    assert "eva" not in seen and "leo" not in seen
+    assert not {"eva", "leo", "zora", "yann"} & set(seen.split())
 
 
 def test_an_outside_expert_invited_by_staff_opens_an_account_and_joins_the_directory(  # type: ignore[no-untyped-def]

@@ -30,6 +30,13 @@ from workflows.fact.cse import cse_status
 from workflows.fact.forms import complete_task
 from workflows.fact.invitations import invite_reviewer
 from workflows.fact.messages import STAFF, thread
+from workflows.fact.panel import (
+    PENDING,
+    add_reviewer,
+    panel_of,
+    replace_reviewer,
+    withdraw_reviewer,
+)
 from workflows.fact.reviewers import directory
 from workflows.fact.roles import COMMISSION, MANAGERS, READERS, REVIEWER
 from workflows.fact.status import dossier_status, statuses, timeline
@@ -126,6 +133,8 @@ def _page(found: Instance, **extra: Any) -> str:
         "evaluation": synthesis_of(v) if sees_evaluation(current_user.user) else None,
         "assignment": _assignment(found) if staff else None,
         "assignment_errors": {},
+        "panel": _panel(found) if staff else None,
+        "panel_errors": {},
         "invitation_errors": {},
         **extra,
     }
@@ -151,6 +160,40 @@ def assign(dossier_id: str) -> Any:
         return _page(found, assignment_errors=exc.errors or {"reviewers": [str(exc)]}), 422
     flash("Évaluateurs affectés : chacun est prévenu par courriel.", "success")
     return redirect(url_for("instruction.dossier", dossier_id=dossier_id))
+
+
+PANEL_DONE = {
+    "add": "Évaluateur ajouté : il est prévenu par courriel.",
+    "withdraw": "Évaluation retirée : l'évaluateur en est prévenu par courriel.",
+    "replace": "Évaluateur remplacé : chacun des deux est prévenu par courriel.",
+}
+
+
+@bp.post("/dossiers/<dossier_id>/panel")
+@login_required
+def change_panel(dossier_id: str) -> Any:
+    """Staff add, withdraw or replace a reviewer while the review runs."""
+    found = _dossier(dossier_id, act=True)
+    engine, actor = current_engine(), current_user.user.username
+    action = request.form.get("action", "")
+    reviewer, by = request.form.get("reviewer", ""), request.form.get("by", "")
+    try:
+        if action == "add":
+            add_reviewer(engine, found, by, actor=actor)
+        elif action == "withdraw":
+            withdraw_reviewer(engine, found, reviewer, actor=actor)
+        elif action == "replace":
+            if not by:
+                raise InvalidInputError("choisissez qui le remplace", field="by")
+            replace_reviewer(engine, found, reviewer, by, actor=actor)
+        else:
+            abort(400)
+    except InvalidInputError as exc:
+        field = "reviewer" if action == "withdraw" else "by"
+        errors = {f"{field}-{reviewer}" if reviewer else field: [str(exc)]}
+        return _page(found, panel_errors=errors), 422
+    flash(PANEL_DONE[action], "success")
+    return redirect(url_for("instruction.dossier", dossier_id=dossier_id, _anchor="evaluateurs"))
 
 
 @bp.post("/dossiers/<dossier_id>/invitation")
@@ -191,6 +234,17 @@ def _assignment(found: Instance) -> dict[str, Any] | None:
         "others": request.form.get("others", ""),
         "review_due": request.form.get("review_due", ""),
     }
+
+
+def _panel(found: Instance) -> dict[str, Any] | None:
+    """The reviewers at work and those who may join them, while the review runs."""
+    engine = current_engine()
+    seats = panel_of(engine, found)
+    if not any(seat.state == PENDING for seat in seats):
+        return None
+    named = {seat.username for seat in seats} | set(found.variables.get("former_reviewers") or [])
+    free = [r for r in directory(engine) if r.username not in named]
+    return {"seats": seats, "free": free}
 
 
 def _dossier(dossier_id: str, *, act: bool = False) -> Instance:

@@ -7,6 +7,7 @@ from typing import Any
 
 from engine.models import HistoryEntry, Instance, User, UserTask
 
+from .reviews import STATUS, WITHDRAWN
 from .roles import ADMIN, COMMISSION, MANAGERS, OBSERVER, READERS, REVIEWER, STAFF, lanes_for
 
 
@@ -36,6 +37,7 @@ EVALUATION = frozenset(
         "review",
         "reviewer",
         "review_drafts",
+        STATUS,
         "score",
         "synthesis",
         "valid_reviews",
@@ -44,7 +46,13 @@ EVALUATION = frozenset(
 
 
 def is_dossier_reviewer(user: User, dossier: Instance) -> bool:
-    return REVIEWER in user.roles and user.username in (dossier.variables.get("reviewers") or [])
+    """A reviewer named on the dossier, unless the Mission Fact withdrew them."""
+    v = dossier.variables
+    return (
+        REVIEWER in user.roles
+        and user.username in (v.get("reviewers") or [])
+        and (v.get(STATUS) or {}).get(user.username) != WITHDRAWN
+    )
 
 
 def reads_as_holder(user: User, dossier: Instance) -> bool:

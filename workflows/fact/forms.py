@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from engine import Engine, InvalidInputError, NotFoundError
+from engine import Engine, InvalidInputError, NotFoundError, Notice
 from engine.forms import check
 from engine.models import Instance, UserTask
 
@@ -15,8 +15,9 @@ from .attachments import pieces_of
 from .calls import CALL_PROCESS
 from .commission import check_decisions, session_dossiers
 from .deadlines import check_on_time
+from .panel import on_submit
 from .reviewers import check_assignment
-from .reviews import check_review, due_at_of
+from .reviews import check_review, due_at_of, with_status
 
 
 def check_axes(variables: Mapping[str, Any], data: Mapping[str, Any]) -> None:
@@ -102,19 +103,34 @@ def complete_task(
     instance = engine.runtime.get(task.instance_id)
     if allowed is not None:  # who may act is told before what is wrong with the data
         allowed(task, instance)
-    data = _checked_by_host(engine, task, instance, data)
-    return engine.tasks.complete(task_id, data, actor=actor, guard=guard)
+    data = _checked_by_host(engine, task, instance, data, actor)
+    variables, notices = _side_effects(engine, task, instance, data)
+    return engine.tasks.complete(
+        task_id, data, actor=actor, guard=guard, variables=variables, notices=notices
+    )
+
+
+def _side_effects(
+    engine: Engine, task: UserTask, instance: Instance, data: dict[str, Any]
+) -> tuple[Callable[[Mapping[str, Any]], dict[str, Any]] | None, list[Notice]]:
+    """What completing the task changes besides its data, in the same step."""
+    if task.form_key == "review":  # the reviewer's status, and a conflict told to staff
+        return on_submit(engine, instance, data["review"])
+    if task.form_key == "assignment":  # those named again start afresh
+        named = dict.fromkeys(data["reviewers"])
+        return (lambda v: with_status(v, named)), []
+    return None, []
 
 
 def _checked_by_host(
-    engine: Engine, task: UserTask, instance: Instance, data: dict[str, Any]
+    engine: Engine, task: UserTask, instance: Instance, data: dict[str, Any], actor: str
 ) -> dict[str, Any]:
     """What a form cannot check alone: people that exist, dossiers in a session."""
     if task.form_key == "assignment":
         check_assignment(engine, instance, data)
         return {**data, "review_due_at": due_at_of(data.get("review_due"))}
     if task.form_key == "review":
-        return check_review(instance.variables, data)
+        return check_review(instance.variables, data, reviewer=task.assignee or actor)
     if task.form_key == "convention_signature":  # the date the signed copy shows
         return {**data, "holder_signed_at": engine.clock.now().isoformat()}
     elif task.form_key == "commission" and instance.process_id == CALL_PROCESS:

@@ -37,6 +37,8 @@ Data read per kind, besides `call_id` and `contact` (every kind):
 - correction_requested: dossier_id, title, deposit_deadline, `correction` {reason}.
 - review_reminder (the reviewers whose review is still open, resolved at delivery): dossier_id,
   title, review_due_at, `reminder` {late}.
+- review_conflict (staff): dossier_id, title, `change` {reviewer_name, reason}.
+- review_withdrawn (the reviewer withdrawn): dossier_id, title, `change` {replaced_by}.
 - message_received (to the holder or the Mission Fact): dossier_id, title, holder_name,
   call_title, `message` {side, author, at, body, file}.
 - cse_request, cse_reminder (to the CSE secretary): dossier_id, title, holder_name,
@@ -95,6 +97,8 @@ KINDS: frozenset[str] = frozenset(
         "message_received",
         "correction_requested",
         "review_reminder",
+        "review_conflict",
+        "review_withdrawn",
     }
 )
 MESSAGE_KIND = "message_received"
@@ -209,6 +213,11 @@ def _link(
         return {
             "text": "Voir votre dossier en ligne",
             "url": f"{base}/dossiers/{data['dossier_id']}",
+        }
+    if kind == "review_conflict":
+        return {
+            "text": "Affecter un autre évaluateur",
+            "url": f"{base}/instruction/dossiers/{data['dossier_id']}#evaluateurs",
         }
     if kind == "review_reminder":
         return {"text": "Ouvrir Mes évaluations", "url": f"{base}/evaluations"}

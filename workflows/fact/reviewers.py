@@ -11,6 +11,7 @@ from typing import Any
 from engine import Engine, InvalidInputError
 from engine.models import Instance, User
 
+from .reviews import CONFLICT, STATUS
 from .roles import REVIEWER
 
 
@@ -42,11 +43,17 @@ def _open_reviews(engine: Engine, username: str) -> int:
     return engine.tasks.query().assignee(username).form_key("review").count()
 
 
-def check_assignment(engine: Engine, dossier: Instance, data: Mapping[str, Any]) -> None:
-    """Each reviewer named is an active reviewer's account, named once, not the holder."""
+def check_assignment(
+    engine: Engine, dossier: Instance, data: Mapping[str, Any], *, field: str = "reviewers"
+) -> None:
+    """Each reviewer named is an active reviewer's account, named once, not the holder nor one
+    who declared a conflict of interest with the dossier."""
     named = data.get("reviewers")
     if not isinstance(named, list) or not named or not all(isinstance(n, str) for n in named):
-        raise InvalidInputError("nommez au moins un évaluateur", field="reviewers")
+        raise InvalidInputError("nommez au moins un évaluateur", field=field)
+    conflicted = set(dossier.variables.get("former_reviewers") or []) | {
+        name for name, state in (dossier.variables.get(STATUS) or {}).items() if state == CONFLICT
+    }
     known = {u.username: u for u in engine.identity.list() if u.active and REVIEWER in u.roles}
     problems = []
     for name in named:
@@ -55,9 +62,9 @@ def check_assignment(engine: Engine, dossier: Instance, data: Mapping[str, Any])
             problems.append(f"« {shown} » n'est pas un évaluateur connu")
         elif name == dossier.variables.get("holder_user"):
             problems.append(f"« {shown} » porte ce dossier")
-        elif name in (dossier.variables.get("former_reviewers") or []):
+        elif name in conflicted:
             problems.append(f"« {shown} » a déclaré un conflit d'intérêts avec ce dossier")
     if len(set(named)) != len(named):
         problems.append("un évaluateur est nommé deux fois")
     if problems:
-        raise InvalidInputError(problems[0], field="reviewers", errors={"reviewers": problems})
+        raise InvalidInputError(problems[0], field=field, errors={field: problems})

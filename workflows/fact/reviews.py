@@ -14,6 +14,9 @@ from engine.dates import CALENDAR_ZONE
 from engine.models import Instance, UserTask
 
 DRAFTS = "review_drafts"  # {reviewer: review as last typed}, confidential like the reviews
+# {reviewer: "submitted" | "conflict" | "withdrawn"} while and after the review runs, confidential.
+STATUS = "review_status"
+SUBMITTED, CONFLICT, WITHDRAWN = "submitted", "conflict", "withdrawn"
 
 
 @dataclass(frozen=True)
@@ -48,16 +51,19 @@ def save_draft(engine: Engine, task: UserTask, review: Mapping[str, Any], *, act
     engine.runtime.update_variables(task.instance_id, change, actor=actor)
 
 
-def check_review(variables: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
-    """The review as it is kept: a conflict declared drops any score; without one, every
-    criterion of the call is scored and the opinion given. Raises InvalidInputError naming
-    each field at fault."""
+def check_review(
+    variables: Mapping[str, Any], data: Mapping[str, Any], *, reviewer: str
+) -> dict[str, Any]:
+    """The review as it is kept, signed by its reviewer: a conflict declared drops any score;
+    without one, every criterion of the call is scored and the opinion given. Raises
+    InvalidInputError naming each field at fault."""
     review = data.get("review")
     if not isinstance(review, Mapping):
         raise InvalidInputError("l'évaluation est un objet", field="review")
     if review.get("conflict_of_interest") is True:
         reason = str(review.get("conflict_reason") or "").strip()
-        return {**data, "review": {"conflict_of_interest": True, "conflict_reason": reason}}
+        kept = {"reviewer": reviewer, "conflict_of_interest": True, "conflict_reason": reason}
+        return {**data, "review": kept}
     scores = review.get("scores") if isinstance(review.get("scores"), Mapping) else {}
     errors = {
         f"review.scores.{criterion}": ["note de 1 à 5 obligatoire"]
@@ -69,7 +75,13 @@ def check_review(variables: Mapping[str, Any], data: Mapping[str, Any]) -> dict[
     if errors:
         first = next(iter(errors))
         raise InvalidInputError(errors[first][0], field=first, errors=errors)
-    return {**data, "review": {**review, "conflict_of_interest": False}}
+    return {**data, "review": {**review, "reviewer": reviewer, "conflict_of_interest": False}}
+
+
+def with_status(variables: Mapping[str, Any], changed: Mapping[str, str | None]) -> dict[str, Any]:
+    """The review statuses with these reviewers' changed (None: no status any more)."""
+    status = {**(variables.get(STATUS) or {}), **changed}
+    return {STATUS: {name: state for name, state in status.items() if state is not None}}
 
 
 def due_at_of(day: Any) -> str | None:

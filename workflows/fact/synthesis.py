@@ -19,6 +19,7 @@ LABELS = {c["id"]: c["label"] for c in CRITERIA}
 class Review:
     reviewer: str
     conflict: bool
+    withdrawn: bool
     scores: dict[str, int]
     comments: dict[str, str]
     opinion: str
@@ -54,7 +55,7 @@ class Synthesis:
 
     @cached_property
     def scored(self) -> list[Review]:
-        return [r for r in self.reviews if not r.conflict]
+        return [r for r in self.reviews if not (r.conflict or r.withdrawn)]
 
     @cached_property
     def mean(self) -> float | None:
@@ -68,27 +69,33 @@ class Synthesis:
 
 
 def synthesis_of(variables: Mapping[str, Any]) -> Synthesis:
-    """The synthesis of the reviews a dossier holds (a review sits at its reviewer's rank)."""
+    """The synthesis of the reviews a dossier holds, each signed by its reviewer (those kept
+    before reviews were signed sit at their reviewer's rank)."""
     reviewers = variables.get("reviewers") or []
+    given = [r for r in variables.get("reviews") or [] if isinstance(r, Mapping)]
     reviews = [
-        _review(name, given)
-        for name, given in zip(reviewers, variables.get("reviews") or [], strict=False)
-        if isinstance(given, Mapping)
+        _review(str(r.get("reviewer") or (reviewers[n] if n < len(reviewers) else "")), r)
+        for n, r in enumerate(given)
     ]
+    scored = [r for r in reviews if not (r.conflict or r.withdrawn)]
     ids = variables.get("criteria") or list(LABELS)
     criteria = [
-        Criterion(c, LABELS.get(c, c), [r.scores[c] for r in reviews if c in r.scores]) for c in ids
+        Criterion(c, LABELS.get(c, c), [r.scores[c] for r in scored if c in r.scores]) for c in ids
     ]
     return Synthesis(reviews, criteria)
 
 
 def _review(reviewer: str, given: Mapping[str, Any]) -> Review:
     conflict = bool(given.get("conflict_of_interest"))
+    withdrawn = bool(given.get("withdrawn"))
     scores = given.get("scores") or {}
     return Review(
         reviewer=reviewer,
         conflict=conflict,
-        scores={} if conflict else {k: int(v) for k, v in scores.items() if _is_score(v)},
+        withdrawn=withdrawn,
+        scores={}
+        if conflict or withdrawn
+        else {k: int(v) for k, v in scores.items() if _is_score(v)},
         comments={k: str(v) for k, v in (given.get("comments") or {}).items() if v},
         opinion=str(given.get("opinion") or ""),
     )

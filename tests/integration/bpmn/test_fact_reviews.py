@@ -76,7 +76,11 @@ def test_one_reviewer_in_conflict_leaves_the_others_reviews(fact: FactCall) -> N
                   actor="rev2")  # fmt: skip
     variables = fact.variables(dossier)
     assert variables["score"] == 30
-    assert variables["reviews"][0] == {"conflict_of_interest": True, "conflict_reason": ""}
+    assert variables["reviews"][0] == {
+        "reviewer": "rev1",
+        "conflict_of_interest": True,
+        "conflict_reason": "",
+    }
     assert not fact.engine.tasks.query().business_key(dossier).form_key("assignment").list()
 
 
