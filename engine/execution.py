@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.message import (
     MessageEventDefinition as BaseMessageEventDefinition,
 )
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimeDateEventDefinition,
     TimerEventDefinition,
@@ -286,6 +287,12 @@ class Execution:
                     )
             elif isinstance(event, BaseMessageEventDefinition):
                 messages.append(self._waiting_message(task, event))
+            elif isinstance(event, MultipleEventDefinition):  # an event-based gateway's
+                messages.extend(
+                    self._waiting_message(task, branch)
+                    for branch in event.event_definitions
+                    if isinstance(branch, BaseMessageEventDefinition)
+                )
         user_tasks = [self._open_user_task(task, timers) for task in ready]
         return Snapshot(SERIALIZER.to_json_safe(data), user_tasks, timers, messages)
 

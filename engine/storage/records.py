@@ -157,7 +157,8 @@ class SubscriptionRecord(Base):
 
     __tablename__ = "message_subscription"
     __table_args__ = (
-        UniqueConstraint("instance_id", "task_id"),
+        # One per message a task waits for: an event-based gateway waits for several.
+        UniqueConstraint("instance_id", "task_id", "message_name"),
         Index("ix_message_subscription_lookup", "message_name", "correlation"),
     )
 

@@ -196,6 +196,33 @@ def test_staff_assign_from_the_directory_and_read_the_reviews_observers_do_not( 
     )
     check_page(page, "instruction-evaluations")
 
+    # The disagreement on conformity (4 and 2): staff open a consensus, zora reviews again.
+    page.fill("#consensus_due", "2027-01-20")
+    page.click("#evaluations button:has-text('Ouvrir une concertation')")
+    assert "Concertation ouverte" in page.locator("main").inner_text()
+    page.context.clear_cookies()
+    sign_in(page, live, "zora")
+    page.goto(f"{live.url}/evaluations")
+    assert "Concertation" in page.locator(f"tr:has-text('{dossier}')").inner_text()
+    page.click(f"text={dossier}")
+    disputed = words(page.locator(".consensus").inner_text())
+    assert "Conformité" in disputed and "Autre évaluation 1 : 4 / 5" in disputed
+    assert "yann" not in disputed
+    assert page.is_checked("input[name='scores.conformity'][value='2']")  # what she sent
+    check_page(page, "concertation")
+    page.check("input[name='scores.conformity'][value='3']")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live.url}/evaluations")
+    mine = engine.tasks.query().business_key(dossier).assignee("yann").one()
+    review = {"scores": dict(zip(CRITERIA, [3, 4, 4, 4, 4, 3], strict=True)), "comments": {},
+              "opinion": "Avis-de-yann"}  # fmt: skip
+    complete_task(engine, mine.id, {"review": review}, actor="yann")
+    page.context.clear_cookies()
+    sign_in(page, live, "mission.fact")
+    page.goto(f"{live.url}/instruction/dossiers/{dossier}")
+    section = words(page.locator("#evaluations").inner_text())
+    assert "Désaccord" not in section and "Note moyenne : 22,5 / 30" in section
+
     page.context.clear_cookies()
     sign_in(page, live, "observatrice")
     page.goto(f"{live.url}/instruction/dossiers/{dossier}")

@@ -25,6 +25,7 @@ from workflows.fact import dossiers
 from workflows.fact.access import has_role, may_read_dossier, reads_as_holder, sees_evaluation
 from workflows.fact.attachments import ACCEPTED, is_sent_file, listed
 from workflows.fact.calls import DOSSIER_PROCESS
+from workflows.fact.consensus import may_open, open_consensus
 from workflows.fact.corrections import request_correction
 from workflows.fact.cse import cse_status
 from workflows.fact.forms import complete_task
@@ -135,6 +136,8 @@ def _page(found: Instance, **extra: Any) -> str:
         "assignment_errors": {},
         "panel": _panel(found) if staff else None,
         "panel_errors": {},
+        "consensus": staff and may_open(engine, found),
+        "consensus_errors": {},
         "invitation_errors": {},
         **extra,
     }
@@ -194,6 +197,21 @@ def change_panel(dossier_id: str) -> Any:
         return _page(found, panel_errors=errors), 422
     flash(PANEL_DONE[action], "success")
     return redirect(url_for("instruction.dossier", dossier_id=dossier_id, _anchor="evaluateurs"))
+
+
+@bp.post("/dossiers/<dossier_id>/consensus")
+@login_required
+def consensus(dossier_id: str) -> Any:
+    """Staff ask the reviewers who disagree to review their evaluation again."""
+    found = _dossier(dossier_id, act=True)
+    try:
+        open_consensus(current_engine(), found, actor=current_user.user.username,
+                       due=request.form.get("consensus_due") or None)  # fmt: skip
+    except InvalidInputError as exc:
+        return _page(found, consensus_errors={"consensus_due": [str(exc)]}), 422
+    flash("Concertation ouverte : les évaluateurs revoient leur évaluation, chacun est "
+          "prévenu par courriel.", "success")  # fmt: skip
+    return redirect(url_for("instruction.dossier", dossier_id=dossier_id, _anchor="evaluations"))
 
 
 @bp.post("/dossiers/<dossier_id>/invitation")

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from engine import InvalidInputError, NotFoundError
 from workflows.fact import reviews
 from workflows.fact.attachments import listed
+from workflows.fact.consensus import disputes_for
 from workflows.fact.cse import cse_status
 from workflows.fact.forms import complete_task
 from workflows.fact.synthesis import LABELS
@@ -102,6 +103,7 @@ def _page(assigned: reviews.Assigned, typed: dict[str, Any], errors: dict[str, l
             "instruction.document", dossier_id=dossier.business_key, name=name
         ),
         now=current_engine().clock.now(),
+        disputes=disputes_for(assigned.task, dossier),
     )
 
 

@@ -41,6 +41,11 @@ EVALUATION = frozenset(
         "score",
         "synthesis",
         "valid_reviews",
+        "consensus",
+        "consensus_reviewers",
+        "revised_reviews",
+        "revised_review",
+        "consensus_reviewer",
     }
 )
 

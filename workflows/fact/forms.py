@@ -12,8 +12,10 @@ from engine.forms import check
 from engine.models import Instance, UserTask
 
 from .attachments import pieces_of
-from .calls import CALL_PROCESS
+from .calls import CALL_PROCESS, DOSSIER_PROCESS
 from .commission import check_decisions, session_dossiers
+from .consensus import ELEMENT as CONSENSUS
+from .consensus import open_on as consensus_running
 from .deadlines import check_on_time
 from .panel import on_submit
 from .reviewers import check_assignment
@@ -130,10 +132,19 @@ def _checked_by_host(
         check_assignment(engine, instance, data)
         return {**data, "review_due_at": due_at_of(data.get("review_due"))}
     if task.form_key == "review":
-        return check_review(instance.variables, data, reviewer=task.assignee or actor)
+        checked = check_review(instance.variables, data, reviewer=task.assignee or actor)
+        if task.element_id == CONSENSUS:  # the review revised, as the consensus collects it
+            checked["revised_review"] = checked["review"]
+        return checked
     if task.form_key == "convention_signature":  # the date the signed copy shows
         return {**data, "holder_signed_at": engine.clock.now().isoformat()}
     elif task.form_key == "commission" and instance.process_id == CALL_PROCESS:
+        running = consensus_running(engine, instance.business_key or "", DOSSIER_PROCESS)
+        if running:
+            raise InvalidInputError(
+                f"la concertation des évaluateurs sur le dossier {running[0]} est en cours : "
+                "la session se clôt une fois qu'elle a abouti", field="decisions"
+            )  # fmt: skip
         candidates = session_dossiers(engine, instance)
         decisions = check_decisions(instance, candidates, data.get("decisions"), closing=True)
         return {**data, "decisions": decisions}

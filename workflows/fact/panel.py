@@ -36,7 +36,7 @@ def panel_of(engine: Engine, dossier: Instance) -> list[Seat]:
     """The reviewers named on the dossier, in the order they were, with where each stands."""
     open_tasks = {
         t.assignee: t
-        for t in engine.tasks.query().instance(dossier.id).form_key("review").list()
+        for t in engine.tasks.query().instance(dossier.id).element(REVIEW_ELEMENT).list()
         if t.assignee
     }
     status = dossier.variables.get(STATUS) or {}
@@ -50,7 +50,7 @@ def panel_of(engine: Engine, dossier: Instance) -> list[Seat]:
 
 def is_running(engine: Engine, dossier: Instance) -> bool:
     """The review runs while one reviewer at least has theirs open."""
-    return engine.tasks.query().instance(dossier.id).form_key("review").count() > 0
+    return engine.tasks.query().instance(dossier.id).element(REVIEW_ELEMENT).count() > 0
 
 
 def add_reviewer(engine: Engine, dossier: Instance, username: str, *, actor: str) -> None:
@@ -119,7 +119,7 @@ def on_submit(
 
 
 def _open_review(engine: Engine, dossier: Instance, username: str) -> UserTask:
-    for task in engine.tasks.query().instance(dossier.id).form_key("review").list():
+    for task in engine.tasks.query().instance(dossier.id).element(REVIEW_ELEMENT).list():
         if task.assignee == username:
             return task
     raise InvalidInputError(

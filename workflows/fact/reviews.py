@@ -43,7 +43,7 @@ def draft_of(dossier: Instance, username: str) -> dict[str, Any]:
 
 def save_draft(engine: Engine, task: UserTask, review: Mapping[str, Any], *, actor: str) -> None:
     """Keep the review as typed (unchecked: a draft may be incomplete) with the dossier."""
-    kept = _shape(review)
+    kept = draft_shape(review)
 
     def change(variables: Mapping[str, Any]) -> dict[str, Any]:
         return {DRAFTS: {**(variables.get(DRAFTS) or {}), actor: kept}}
@@ -95,7 +95,7 @@ def due_at_of(day: Any) -> str | None:
     return moment.replace(tzinfo=CALENDAR_ZONE).isoformat()
 
 
-def _shape(review: Mapping[str, Any]) -> dict[str, Any]:
+def draft_shape(review: Mapping[str, Any]) -> dict[str, Any]:
     """Only the review's own fields, of plain types, are kept in a draft."""
     scores = review.get("scores") if isinstance(review.get("scores"), Mapping) else {}
     comments = review.get("comments") if isinstance(review.get("comments"), Mapping) else {}
