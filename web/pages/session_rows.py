@@ -37,6 +37,17 @@ TEXTAREA = (
 )
 
 
+# The decision's options, one list per decision chosen (or none).
+_OPTIONS = {
+    chosen: '<option value="">—</option>'
+    + "".join(
+        OPTION.format(value=value, word=word, selected=" selected" if chosen == value else "")
+        for value, word in OUTCOMES.items()
+    )
+    for chosen in (None, *OUTCOMES)
+}
+
+
 def rows_html(
     candidates: Iterable[Candidate],
     chosen: Mapping[str, Mapping[str, Any]],
@@ -85,10 +96,7 @@ def _row(
         )
 
     decision, amount = chosen.get("decision"), chosen.get("amount")
-    options = '<option value="">—</option>' + "".join(
-        OPTION.format(value=value, word=word, selected=" selected" if decision == value else "")
-        for value, word in OUTCOMES.items()
-    )
+    options = _OPTIONS.get(decision) or _OPTIONS[None]
     return ROW.format(
         disputed=" disagreement" if s.disagreements else "",
         requested_value=int(c.requested),
@@ -97,12 +105,12 @@ def _row(
         id=escape(c.id),
         title=escape(v.get("title") or ""),
         holder=escape(v.get("holder_name") or ""),
-        requested=escape(amount_fr(c.requested)),
-        mean=escape(number_fr(s.mean)),
+        requested=amount_fr(c.requested),  # figures and spaces only: nothing to escape
+        mean=number_fr(s.mean),
         scores="".join(
             SCORE.format(
                 n=n,
-                mean=escape(number_fr(k.mean)),
+                mean=number_fr(k.mean),
                 flag=FLAG.format(spread=k.spread) if k.disagreement else "",
             )
             for n, k in enumerate(s.criteria, 1)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 from .config import CRITERIA
@@ -15,7 +14,7 @@ DISAGREEMENT = 2
 LABELS = {c["id"]: c["label"] for c in CRITERIA}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Review:
     reviewer: str
     conflict: bool
@@ -24,48 +23,36 @@ class Review:
     comments: dict[str, str]
     opinion: str
 
-    @cached_property
+    @property
     def total(self) -> int:
         return sum(self.scores.values())
 
 
-@dataclass(frozen=True)
+# The figures are computed once, as the synthesis is made: a session page reads them for
+# hundreds of dossiers, and a cached_property takes a lock on every read (Python 3.11).
+@dataclass(frozen=True, slots=True)
 class Criterion:
     id: str
     label: str
     scores: list[int]
-
-    @cached_property
-    def mean(self) -> float | None:
-        return round(sum(self.scores) / len(self.scores), 2) if self.scores else None
-
-    @cached_property
-    def spread(self) -> int:
-        return max(self.scores) - min(self.scores) if self.scores else 0
-
-    @cached_property
-    def disagreement(self) -> bool:
-        return self.spread >= DISAGREEMENT
+    mean: float | None
+    spread: int
+    disagreement: bool
 
 
-@dataclass(frozen=True)
+def _criterion(criterion_id: str, label: str, scores: list[int]) -> Criterion:
+    mean = round(sum(scores) / len(scores), 2) if scores else None
+    spread = max(scores) - min(scores) if scores else 0
+    return Criterion(criterion_id, label, scores, mean, spread, spread >= DISAGREEMENT)
+
+
+@dataclass(frozen=True, slots=True)
 class Synthesis:
     reviews: list[Review]
     criteria: list[Criterion]
-
-    @cached_property
-    def scored(self) -> list[Review]:
-        return [r for r in self.reviews if not (r.conflict or r.withdrawn)]
-
-    @cached_property
-    def mean(self) -> float | None:
-        """The mean of the reviewers' totals (out of five points per criterion)."""
-        scored = self.scored
-        return round(sum(r.total for r in scored) / len(scored), 2) if scored else None
-
-    @cached_property
-    def disagreements(self) -> list[Criterion]:
-        return [c for c in self.criteria if c.disagreement]
+    scored: list[Review]  # without the conflicts and the reviews withdrawn
+    mean: float | None  # the mean of the scored reviews' totals (five points per criterion)
+    disagreements: list[Criterion]
 
 
 def synthesis_of(variables: Mapping[str, Any]) -> Synthesis:
@@ -80,9 +67,10 @@ def synthesis_of(variables: Mapping[str, Any]) -> Synthesis:
     scored = [r for r in reviews if not (r.conflict or r.withdrawn)]
     ids = variables.get("criteria") or list(LABELS)
     criteria = [
-        Criterion(c, LABELS.get(c, c), [r.scores[c] for r in scored if c in r.scores]) for c in ids
+        _criterion(c, LABELS.get(c, c), [r.scores[c] for r in scored if c in r.scores]) for c in ids
     ]
-    return Synthesis(reviews, criteria)
+    mean = round(sum(r.total for r in scored) / len(scored), 2) if scored else None
+    return Synthesis(reviews, criteria, scored, mean, [c for c in criteria if c.disagreement])
 
 
 def _review(reviewer: str, given: Mapping[str, Any]) -> Review:
