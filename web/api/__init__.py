@@ -80,7 +80,18 @@ def _swagger_ui_url(app: Flask) -> str:
 
 
 def init_app(app: Flask) -> ConcertoApi:
-    from . import auth, calls, dossiers, incidents, instances, outbox, processes, session, tasks
+    from . import (
+        auth,
+        calls,
+        dossiers,
+        incidents,
+        instances,
+        outbox,
+        processes,
+        reviewers,
+        session,
+        tasks,
+    )
 
     app.config.setdefault("API_TITLE", "Concerto")
     app.config.setdefault("API_VERSION", "1")
@@ -102,7 +113,8 @@ def init_app(app: Flask) -> ConcertoApi:
             "security": [{"bearer": []}, {"session": []}],
         },
     )
-    for module in (auth, calls, session, dossiers, tasks, instances, processes, incidents, outbox):
+    for module in (auth, calls, session, dossiers, reviewers, tasks, instances, processes,
+                   incidents, outbox):  # fmt: skip
         api.register_blueprint(module.blp)
     app.register_error_handler(Unauthenticated, lambda _: problem(401, "authentification requise"))
     return api

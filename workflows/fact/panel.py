@@ -53,19 +53,21 @@ def is_running(engine: Engine, dossier: Instance) -> bool:
     return engine.tasks.query().instance(dossier.id).element(REVIEW_ELEMENT).count() > 0
 
 
-def add_reviewer(engine: Engine, dossier: Instance, username: str, *, actor: str) -> None:
-    """One more reviewer on the running review (checked as an assignment is)."""
+def add_reviewer(
+    engine: Engine, dossier: Instance, username: str, *, actor: str, field: str = "reviewer"
+) -> None:
+    """One more reviewer on the running review (checked as an assignment is); a refusal names
+    `field`."""
     username = username.strip()
 
     def guard(current: Instance) -> None:
-        check_assignment(engine, current, {"reviewers": [username]}, field="reviewer")
+        check_assignment(engine, current, {"reviewers": [username]}, field=field)
         if username in (current.variables.get("reviewers") or []):
-            raise InvalidInputError(
-                f"« {username[:80]} » est déjà affecté à ce dossier", field="reviewer"
-            )
+            raise InvalidInputError(f"« {username[:80]} » est déjà affecté à ce dossier",
+                                    field=field)  # fmt: skip
 
     if not is_running(engine, dossier):
-        raise InvalidInputError("aucune évaluation n'est en cours sur ce dossier", field="reviewer")
+        raise InvalidInputError("aucune évaluation n'est en cours sur ce dossier", field=field)
     engine.runtime.add_instance(dossier.id, REVIEW_ELEMENT, username, actor=actor, guard=guard)
 
 
@@ -94,7 +96,7 @@ def replace_reviewer(
     """Another reviewer takes over an open review: added first, so that the review never
     runs out of reviewers in between; then the one replaced is withdrawn."""
     _open_review(engine, dossier, username)  # refused before anyone is added
-    add_reviewer(engine, dossier, by, actor=actor)
+    add_reviewer(engine, dossier, by, actor=actor, field="by")
     withdraw_reviewer(engine, dossier, username, actor=actor, replaced=True)
 
 
