@@ -31,6 +31,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from .clock import Clock
 from .dates import CALENDAR_ZONE, duration_of, shift
 from .errors import DeploymentError
+from .script_checks import check_scripts
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
@@ -93,6 +94,7 @@ def parse_process(process_id: str, files: Mapping[str, bytes]) -> ParsedProcess:
         subprocess_specs = parser.get_subprocess_specs(process_id)
         # Build one workflow so every expression-free structural problem surfaces now.
         BpmnWorkflow(spec, subprocess_specs)
+        check_scripts([spec, *subprocess_specs.values()])
     except ValidationException as exc:
         raise DeploymentError(f"invalid process: {exc}") from exc
     except SpiffWorkflowException as exc:

@@ -15,8 +15,10 @@ lives (Europe/Paris unless configured otherwise), not a number of seconds:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -145,3 +147,15 @@ def end_of_second(value: str | datetime) -> str:
     accepts every instant before `00:00:00.000`."""
     moment = parse_datetime(value).replace(microsecond=0) + timedelta(seconds=1)
     return iso(moment)
+
+
+def script_functions(now: Callable[[], datetime], zone: ZoneInfo) -> dict[str, Callable[..., Any]]:
+    """The functions scripts and expressions may call, the same in process and in a sandbox
+    process: the step's instant, and reading and moving dates on the calendar of `zone`."""
+    return {
+        "now": now,
+        "parse_datetime": parse_datetime,
+        "iso": iso,
+        "add_duration": lambda value, duration: add_duration(value, duration, zone),
+        "end_of_second": end_of_second,
+    }

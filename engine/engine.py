@@ -19,6 +19,7 @@ from .outbox import Dispatcher, OutboxService
 from .repository import RepositoryService
 from .retries import RetryPolicy
 from .runtime import RuntimeService
+from .sandbox_pool import PoolLimits, shared_pool
 from .scripting import Service
 from .steps import Runner
 from .tasks import TaskService
@@ -33,6 +34,8 @@ class EngineConfig:
     dispatchers: Mapping[str, Dispatcher] = field(default_factory=dict)
     retries: RetryPolicy = field(default_factory=RetryPolicy)
     script_time_limit: float = 1.0
+    # The sandbox processes scripts and expressions run in (how many, their limits).
+    sandbox: PoolLimits = field(default_factory=PoolLimits)
     # Where durations are counted on the calendar (J-7, one month) and deadlines are read.
     timezone: str = "Europe/Paris"
 
@@ -55,7 +58,11 @@ class Engine:
             clock=clock,
         )
         runner = Runner(
-            clock, dict(config.services), config.script_time_limit, ZoneInfo(config.timezone)
+            clock,
+            dict(config.services),
+            config.script_time_limit,
+            ZoneInfo(config.timezone),
+            shared_pool(config.sandbox),
         )
         self.repository = RepositoryService(executor, clock)
         self.runtime = RuntimeService(executor, runner)

@@ -34,6 +34,7 @@ from .clock import Clock
 from .dates import CALENDAR_ZONE, parse_datetime
 from .errors import ConflictError, EngineError, ProcessError
 from .models import FiredTimer, Notice
+from .sandbox_pool import SandboxPool
 from .scripting import Document, Effect, ScriptEngine, Service, StepIdentity
 
 RUNNING, COMPLETED, CANCELLED = "running", "completed", "cancelled"
@@ -96,6 +97,7 @@ class Execution:
         services: Mapping[str, Service],
         time_limit: float,
         zone: ZoneInfo = CALENDAR_ZONE,
+        sandbox: SandboxPool | None = None,
     ) -> None:
         self.identity = identity
         self.workflow = workflow
@@ -106,8 +108,9 @@ class Execution:
         self.shared: dict[str, Any] = {}  # what services share with every branch (ctx.share)
         # The script engine is not part of the serialized state: attach it after every load.
         workflow.script_engine = ScriptEngine(
-            clock, services, identity, self.effects, time_limit, self.documents, zone, self.shared
-        )
+            clock, services, identity, self.effects, time_limit, self.documents, zone, self.shared,
+            sandbox,
+        )  # fmt: skip
         self.thrown: list[ThrownMessage] = []
         self.fired: list[FiredTimer] = []
         self.cancelled = False

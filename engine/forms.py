@@ -43,6 +43,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError
 
 from .errors import DeploymentError, InvalidInputError
+from .form_limits import FormValidator, check_depth, check_patterns
 
 __all__ = ["check", "json_schema", "validate"]
 
@@ -127,12 +128,14 @@ def _validator(form: Mapping[str, Any]) -> Draft202012Validator:
     digest = hashlib.sha256(text.encode()).hexdigest()
     validator = _validators.get(digest)
     if validator is None:
+        check_depth(form)
         schema = _derive(json.loads(text))
         try:
-            Draft202012Validator.check_schema(schema)  # also compiles every pattern
-        except SchemaError as exc:  # an invalid pattern, mostly
+            Draft202012Validator.check_schema(schema)
+        except SchemaError as exc:
             raise DeploymentError(f"formulaire invalide : {exc.message}") from exc
-        validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        check_patterns(schema)  # refused now, at deploy, if RE2 cannot run one
+        validator = FormValidator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
         if len(_validators) >= _CACHE_LIMIT:  # forms are few; this only bounds a misuse
             _validators.clear()
         _validators[digest] = validator

@@ -209,6 +209,12 @@ def _compile(source: str, mode: str) -> types.CodeType:
         raise ScriptError(f"cannot compile: {exc}") from exc
 
 
+def compile_script(source: str, mode: str) -> None:
+    """Compile a script (`exec`) or an expression (`eval`) as the sandbox would run it; raises
+    ScriptError when the sandbox would refuse it."""
+    _compile(source.strip() if mode == "eval" else source, mode)
+
+
 def _compile_error(exc: SyntaxError) -> ScriptError:
     # compile_restricted raises SyntaxError(tuple_of_messages), each "Line N: ..."; a plain
     # SyntaxError (e.g. `return` outside a function) comes from the final compile() call.

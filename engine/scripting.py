@@ -12,9 +12,10 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
 from .clock import Clock
-from .dates import CALENDAR_ZONE, add_duration, end_of_second, iso, parse_datetime
+from .dates import CALENDAR_ZONE, script_functions
 from .errors import EngineError
 from .sandbox import Sandbox
+from .sandbox_pool import IsolatedSandbox, SandboxPool
 
 
 @dataclass
@@ -99,6 +100,7 @@ class ScriptEngine(PythonScriptEngine):
         documents: list[Document] | None = None,
         zone: ZoneInfo = CALENDAR_ZONE,
         shared: dict[str, Any] | None = None,
+        sandbox: SandboxPool | None = None,
     ) -> None:
         self._clock = clock
         self._services = services
@@ -108,14 +110,14 @@ class ScriptEngine(PythonScriptEngine):
         self._shared = shared if shared is not None else {}
         self._element_id = ""
         self._zone = zone
-        functions = {
-            "now": clock.now,
-            "parse_datetime": parse_datetime,
-            "iso": iso,
-            "add_duration": lambda value, duration: add_duration(value, duration, zone),
-            "end_of_second": end_of_second,
-        }
-        super().__init__(environment=Sandbox(functions, services=self._call, time_limit=time_limit))
+        environment = (
+            IsolatedSandbox(sandbox, now=clock.now, zone=zone, services=self._call,
+                            time_limit=time_limit)
+            if sandbox is not None
+            else Sandbox(script_functions(clock.now, zone), services=self._call,
+                         time_limit=time_limit)
+        )  # fmt: skip
+        super().__init__(environment=environment)
 
     def call_service(self, task: Any, **kwargs: Any) -> str:
         # The stock method refers to an undefined name on error and hides the real failure.

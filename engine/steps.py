@@ -23,6 +23,7 @@ from .dates import CALENDAR_ZONE
 from .errors import ProcessError
 from .execution import RUNNING, Execution, ThrownMessage
 from .models import FiredTimer
+from .sandbox_pool import SandboxPool
 from .scripting import Effect, Service, StepIdentity
 from .storage.indexes import IndexStore
 from .storage.instances import InstanceRow, InstanceStore
@@ -43,6 +44,7 @@ class Runner:
     services: Mapping[str, Service]
     script_time_limit: float = 1.0
     zone: ZoneInfo = CALENDAR_ZONE
+    sandbox: SandboxPool | None = None  # scripts run in its processes (in process if None)
 
 
 @dataclass
@@ -290,6 +292,7 @@ class Steps:
             self._runner.services,
             self._runner.script_time_limit,
             self._runner.zone,
+            self._runner.sandbox,
         )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from xml.sax.saxutils import escape
+
 HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
@@ -309,3 +311,44 @@ def panel(process_id: str = "panel") -> str:
       </bpmn:multiInstanceLoopCharacteristics>""",
     )
     return _line(process_id, [vote])
+
+
+def timed_script(script: str, process_id: str = "timed") -> str:
+    """start → timer at `due` → script task `compute` running `script` → end."""
+    timer = (
+        "<bpmn:timerEventDefinition><bpmn:timeDate>due</bpmn:timeDate></bpmn:timerEventDefinition>"
+    )
+    return _line(
+        process_id,
+        [
+            ("intermediateCatchEvent", "wait", "", timer),
+            ("scriptTask", "compute", "", f"<bpmn:script>{escape(script)}</bpmn:script>"),
+        ],
+    )
+
+
+def gated(condition: str, process_id: str = "gated") -> str:
+    """start → exclusive gateway: `condition` leads to user task `yes`, else to `no` → ends."""
+    return (
+        HEAD
+        + f"""
+  <bpmn:process id="{process_id}" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="choice"/>
+    <bpmn:exclusiveGateway id="choice" name="Choix" default="f3">
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:outgoing>f3</bpmn:outgoing></bpmn:exclusiveGateway>
+    <bpmn:sequenceFlow id="f2" sourceRef="choice" targetRef="yes">
+      <bpmn:conditionExpression>{escape(condition)}</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f3" sourceRef="choice" targetRef="no"/>
+    <bpmn:userTask id="yes"><bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f4</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:userTask id="no"><bpmn:incoming>f3</bpmn:incoming><bpmn:outgoing>f5</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="f4" sourceRef="yes" targetRef="end_yes"/>
+    <bpmn:sequenceFlow id="f5" sourceRef="no" targetRef="end_no"/>
+    <bpmn:endEvent id="end_yes"><bpmn:incoming>f4</bpmn:incoming></bpmn:endEvent>
+    <bpmn:endEvent id="end_no"><bpmn:incoming>f5</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>"""
+    )

@@ -62,3 +62,18 @@ def test_repository_external_entity_never_reaches_the_spec(engine: Engine) -> No
     with pytest.raises(DeploymentError) as caught:
         engine.repository.deploy("approval", {"a.bpmn": samples.XXE}, author="mallory")
     assert "root:" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("condition", "said"),
+    [("x ==", "SyntaxError"), ("__import__('os')", "__import__"), ("[y for y in", "SyntaxError")],
+)
+def test_a_condition_the_sandbox_refuses_is_refused_at_deploy_with_its_element(
+    engine: Engine, condition: str, said: str
+) -> None:
+    with pytest.raises(DeploymentError) as refused:
+        engine.repository.deploy("gated", {"g.bpmn": samples.gated(condition)}, author="t")
+    message = str(refused.value)
+    assert message.startswith("script invalide : choice « Choix » : condition vers yes")
+    assert said in message
+    assert engine.repository.list() == []

@@ -1,0 +1,109 @@
+"""Scripts and expressions run in sandbox processes with hard limits: a C-level operation that
+no time limit can interrupt, a value too large or not serializable, is refused with the element
+named, the engine keeps answering meanwhile, and nothing of the failed step is stored."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+
+from engine import Engine, ProcessError
+from tests import samples
+from tests.conftest import T0
+
+# Each is one operation of C code: the sandbox's trace-based time limit cannot stop it.
+C_LEVEL = [
+    "y = 10 ** 10 ** 8",
+    "y = sum(range(10 ** 13))",
+    "y = [0] * 10 ** 9",
+    "y = 'x' * 10 ** 10",
+    "y = sorted(range(10 ** 9))",
+    "y = max(range(10 ** 13))",
+]
+# Values a script may not leave in the instance's data.
+UNKEEPABLE = [
+    ("y = range(10)", "variable 'y': a range value"),
+    ("y = {}\ny['self'] = y", "variable 'y': the data cannot be kept: Circular reference"),
+    ("y = 7 ** 6000", "variable 'y': the data cannot be kept: Exceeds the limit"),
+    ("y = ['x' * 1000] * 10000", "bytes, more than the"),  # 10 MB of text
+    ("y = {1, 2}", "variable 'y': a set value"),
+]
+
+
+LATER = {"deadline": "2030-01-01T00:00:00+00:00"}  # the sample's review deadline
+
+
+def _deploy(engine: Engine, process_id: str, xml: str) -> None:
+    engine.repository.deploy(process_id, {f"{process_id}.bpmn": xml}, author="t")
+
+
+@pytest.mark.parametrize("script", C_LEVEL)
+def test_a_c_level_operation_fails_its_step_and_the_engine_answers_meanwhile(
+    engine: Engine, script: str
+) -> None:
+    _deploy(engine, "hostile", samples.approval("hostile", script=script))
+    answered: list[float] = []
+
+    def meanwhile() -> None:
+        time.sleep(0.2)
+        started = time.monotonic()
+        engine.runtime.query().count()
+        answered.append(time.monotonic() - started)
+
+    reader = threading.Thread(target=meanwhile)
+    reader.start()
+    started = time.monotonic()
+    with pytest.raises(ProcessError) as failed:
+        engine.runtime.start("hostile", business_key="h", variables={"x": 1, **LATER})
+    elapsed = time.monotonic() - started
+    reader.join()
+    assert failed.value.element_id == "compute"
+    assert elapsed < 5, f"{script} held the step {elapsed:.1f} s"
+    assert answered and answered[0] < 1
+    assert engine.runtime.query().count() == 0  # nothing of the failed step
+    _deploy(engine, "fine", samples.approval("fine", script="y = x * 2"))
+    done = engine.runtime.start("fine", business_key="ok", variables={"x": 21, **LATER})
+    assert done.variables["y"] == 42  # the pool went on with a fresh process
+
+
+@pytest.mark.parametrize(("script", "said"), UNKEEPABLE)
+def test_a_value_that_cannot_be_kept_is_refused_with_its_element(
+    engine: Engine, script: str, said: str
+) -> None:
+    _deploy(engine, "keeps", samples.approval("keeps", script=script))
+    with pytest.raises(ProcessError) as failed:
+        engine.runtime.start("keeps", business_key="k", variables={"x": 1, **LATER})
+    assert failed.value.element_id == "compute"
+    assert said in str(failed.value)
+    assert engine.runtime.query().count() == 0
+
+
+@pytest.mark.parametrize("condition", ["sum(range(10 ** 13)) > 0", "len('x' * 10 ** 10) > 0"])
+def test_a_hostile_condition_fails_at_its_gateway(engine: Engine, condition: str) -> None:
+    _deploy(engine, "gated", samples.gated(condition))
+    started = time.monotonic()
+    with pytest.raises(ProcessError):
+        engine.runtime.start("gated", business_key="g")
+    assert time.monotonic() - started < 5
+    _deploy(engine, "plain", samples.gated("x > 1", "plain"))
+    chosen = engine.runtime.start("plain", business_key="p", variables={"x": 2})
+    assert [t.element_id for t in engine.tasks.query().instance(chosen.id).list()] == ["yes"]
+
+
+def test_a_hostile_script_behind_a_timer_becomes_an_incident(make_engine) -> None:  # type: ignore[no-untyped-def]
+    from engine import RetryPolicy
+
+    engine = make_engine(retries=RetryPolicy(attempts=1, base_delay=0.1, max_delay=0.1))
+    _deploy(engine, "timed", samples.timed_script("y = 10 ** 10 ** 8"))
+    due = T0 + timedelta(hours=1)
+    instance = engine.runtime.start("timed", business_key="t", variables={"due": due.isoformat()})
+    engine.clock.source.set(due + timedelta(seconds=1))
+    started = time.monotonic()
+    engine.timers.fire_due()
+    assert time.monotonic() - started < 5
+    [incident] = engine.management.incidents()
+    assert incident.instance_id == instance.id and "limit" in incident.error
+    assert engine.runtime.get(instance.id).status == "running"  # still waiting at its timer
