@@ -86,6 +86,12 @@ def dossier_variables(n: int) -> dict[str, Any]:
         "criteria": CRITERIA,
         "contact": CALL["contact"],
         "staff_email": CALL["staff_email"],
+        # As workflows.fact.dossiers.create_draft starts a dossier.
+        "cse_secretary_email": "",
+        "cse_answered_at": None,
+        "review_due_at": None,
+        "former_reviewers": [],
+        "corrections": 0,
     }
 
 

@@ -21,6 +21,7 @@ from .retries import RetryPolicy
 from .runtime import RuntimeService
 from .sandbox_pool import PoolLimits, shared_pool
 from .scripting import Service
+from .sessions import SessionService
 from .steps import Runner
 from .tasks import TaskService
 from .timers import TimerService
@@ -36,6 +37,8 @@ class EngineConfig:
     script_time_limit: float = 1.0
     # The sandbox processes scripts and expressions run in (how many, their limits).
     sandbox: PoolLimits = field(default_factory=PoolLimits)
+    # The characters an instance's stored state may take (its data in every live token).
+    max_instance_data: int = 16 * 2**20
     # Where durations are counted on the calendar (J-7, one month) and deadlines are read.
     timezone: str = "Europe/Paris"
 
@@ -63,6 +66,7 @@ class Engine:
             config.script_time_limit,
             ZoneInfo(config.timezone),
             shared_pool(config.sandbox),
+            config.max_instance_data,
         )
         self.repository = RepositoryService(executor, clock)
         self.runtime = RuntimeService(executor, runner)
@@ -73,6 +77,7 @@ class Engine:
         self.history = HistoryService(executor)
         self.documents = DocumentService(executor)
         self.identity = IdentityService(executor, clock)
+        self.sessions = SessionService(executor, clock)
         self.management = ManagementService(self._sql, executor, clock)
 
     def close(self) -> None:

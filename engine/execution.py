@@ -38,6 +38,9 @@ from .sandbox_pool import SandboxPool
 from .scripting import Document, Effect, ScriptEngine, Service, StepIdentity
 
 RUNNING, COMPLETED, CANCELLED = "running", "completed", "cancelled"
+# Elements one instance may run in one step. A cycle with no exit would otherwise run until
+# SpiffWorkflow's task tree is too deep to search, and the instance would pass for completed.
+MAX_ELEMENTS_PER_STEP = 500
 PINNED = "_pinned"  # in the workflow's own data: variables set from outside (set_variables)
 _ABSENT = object()
 
@@ -114,6 +117,7 @@ class Execution:
         self.thrown: list[ThrownMessage] = []
         self.fired: list[FiredTimer] = []
         self.cancelled = False
+        self._ran = 0
 
     @property
     def instance_id(self) -> str:
@@ -143,6 +147,14 @@ class Execution:
             task.data.update(deepcopy(pinned))
 
     def _completed(self, task: Any) -> None:
+        self._ran += 1
+        if self._ran > MAX_ELEMENTS_PER_STEP:
+            element = task.task_spec.bpmn_id or task.task_spec.name
+            raise ProcessError(
+                f"more than {MAX_ELEMENTS_PER_STEP} elements ran in one step, the last at "
+                f"{element!r}: a cycle without an exit?",
+                element_id=element,
+            )
         if self.shared:  # a service shared values: every live branch has them from now on
             self.workflow.data.setdefault(PINNED, {}).update(deepcopy(self.shared))
             self.shared.clear()

@@ -7,6 +7,7 @@ import re
 import secrets
 import time
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -17,13 +18,14 @@ from sqlalchemy.orm import Session
 from .clock import Clock
 from .commands import CommandExecutor
 from .errors import ConflictError, InvalidInputError, NotFoundError
-from .models import Notice, User
+from .models import ApiToken, Notice, User
 from .storage.records import ApiTokenRecord, UserRecord
 from .storage.stores import add_notice
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@+-]{1,99}\Z")
 MIN_PASSWORD = 10
 TOKEN_CACHE_SECONDS = 30.0
+TOKEN_LIFETIME = timedelta(days=90)  # a token for a script or a tool, renewed by signing in
 
 _hasher = PasswordHasher()
 # Verifying against this when the user does not exist keeps the timing of a failed sign-in
@@ -35,7 +37,7 @@ class IdentityService:
     def __init__(self, executor: CommandExecutor, clock: Clock) -> None:
         self._executor = executor
         self._clock = clock
-        self._tokens: dict[str, tuple[float, User | None]] = {}
+        self._tokens: dict[str, tuple[float, User | None, datetime | None]] = {}
 
     def create_user(
         self,
@@ -153,19 +155,24 @@ class IdentityService:
             return None
         return to_model(record)
 
-    def issue_token(self, username: str, *, label: str = "api") -> str:
-        """A new bearer token for the user; only its hash is kept, so it is shown once."""
+    def issue_token(
+        self, username: str, *, label: str = "api", lifetime: timedelta = TOKEN_LIFETIME
+    ) -> str:
+        """A new bearer token for the user, valid for `lifetime`; only its hash is kept, so it
+        is shown once."""
         token = secrets.token_urlsafe(32)
 
         def command(session: Session) -> str:
             if session.get(UserRecord, username) is None:
                 raise NotFoundError(f"user {username!r} not found")
+            now = self._clock.now()
             session.add(
                 ApiTokenRecord(
                     token_hash=_digest(token),
                     username=username,
                     label=label,
-                    created_at=self._clock.now(),
+                    created_at=now,
+                    expires_at=now + lifetime,
                 )
             )
             return token
@@ -173,44 +180,67 @@ class IdentityService:
         return self._executor.execute(command)
 
     def user_for_token(self, token: str) -> User | None:
-        """The active user a bearer token belongs to. Answers are kept for TOKEN_CACHE_SECONDS
-        in this process, so a token revoked elsewhere stops working within that delay."""
+        """The active user a valid bearer token belongs to. Answers are kept for
+        TOKEN_CACHE_SECONDS in this process (a token revoked by another process stops working
+        within that delay; here at once), never past the token's expiry."""
         digest = _digest(token)
         now = time.monotonic()
         cached = self._tokens.get(digest)
         if cached is not None and cached[0] > now:
-            return cached[1]
-        user = self._lookup_token(digest)
+            user, expires_at = cached[1], cached[2]
+            if expires_at is None or expires_at > self._clock.now():
+                return user
+        user, expires_at = self._lookup_token(digest)
         if len(self._tokens) > 10_000:
             self._tokens.clear()
-        self._tokens[digest] = (now + TOKEN_CACHE_SECONDS, user)
+        self._tokens[digest] = (now + TOKEN_CACHE_SECONDS, user, expires_at)
         return user
 
-    def _lookup_token(self, digest: str) -> User | None:
-        def command(session: Session) -> User | None:
+    def _lookup_token(self, digest: str) -> tuple[User | None, datetime | None]:
+        def command(session: Session) -> tuple[User | None, datetime | None]:
             row = session.scalar(
                 select(ApiTokenRecord).where(
                     ApiTokenRecord.token_hash == digest, ApiTokenRecord.revoked_at.is_(None)
                 )
             )
-            if row is None:
-                return None
+            if row is None or (row.expires_at is not None and row.expires_at <= self._clock.now()):
+                return None, None
             user = session.get(UserRecord, row.username)
-            return to_model(user) if user is not None and user.active else None
+            return (to_model(user) if user is not None and user.active else None), row.expires_at
 
         return self._executor.read(command)
 
+    def tokens(self, username: str | None = None) -> list[ApiToken]:
+        """The tokens of a user (of everyone without `username`), newest first."""
+        query = select(ApiTokenRecord).order_by(ApiTokenRecord.id.desc())
+        if username is not None:
+            query = query.where(ApiTokenRecord.username == username)
+        return self._executor.read(lambda s: [_token_model(r) for r in s.scalars(query)])
+
     def revoke_token(self, token: str) -> None:
-        self._tokens.pop(_digest(token), None)
+        """Revoke a token given itself (its owner signing out of the API)."""
+        self._revoke(ApiTokenRecord.token_hash == _digest(token), None)
 
-        def command(session: Session) -> None:
-            row = session.scalar(
-                select(ApiTokenRecord).where(ApiTokenRecord.token_hash == _digest(token))
-            )
-            if row is not None and row.revoked_at is None:
+    def revoke_token_id(self, token_id: int, *, owner: str | None = None) -> ApiToken:
+        """Revoke a token by its id; with `owner`, only one of theirs (NotFoundError else)."""
+        return self._revoke(ApiTokenRecord.id == token_id, owner)
+
+    def _revoke(self, which: Any, owner: str | None) -> ApiToken:
+        def command(session: Session) -> ApiToken:
+            row = session.scalar(select(ApiTokenRecord).where(which))
+            if row is None or (owner is not None and row.username != owner):
+                raise NotFoundError("token not found")
+            if row.revoked_at is None:
                 row.revoked_at = self._clock.now()
+            self._tokens.pop(row.token_hash, None)
+            return _token_model(row)
 
-        self._executor.execute(command)
+        return self._executor.execute(command)
+
+
+def _token_model(row: ApiTokenRecord) -> ApiToken:
+    return ApiToken(row.id, row.username, row.label, row.created_at, row.expires_at,
+                    row.revoked_at)  # fmt: skip
 
 
 def _stamp(password_hash: str) -> str:

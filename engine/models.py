@@ -140,6 +140,18 @@ class User:
 
 
 @dataclass(frozen=True)
+class ApiToken:
+    """A bearer token as its owner and admins see it (never the token itself)."""
+
+    id: int
+    username: str
+    label: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
 class Notice:
     """A message for the outbox that belongs to no instance (an account's confirmation mail)."""
 

@@ -18,6 +18,10 @@ from .storage.stores import VersionStore
 ALLOWED_SUFFIXES = (".bpmn", ".dmn", ".json", ".form")  # .form: a form-js schema (JSON)
 
 
+# Diagrams, decision tables and forms of one version together: a few hundred KB in practice.
+MAX_VERSION_BYTES = 5 * 2**20
+
+
 class RepositoryService:
     def __init__(self, executor: CommandExecutor, clock: Clock) -> None:
         self._executor = executor
@@ -36,6 +40,12 @@ class RepositoryService:
         Deploying exactly the files of the latest version returns that version unchanged.
         """
         contents = {name: _bytes(name, content) for name, content in files.items()}
+        total = sum(len(content) for content in contents.values())
+        if total > MAX_VERSION_BYTES:
+            raise DeploymentError(
+                f"the files weigh {total} bytes, more than the {MAX_VERSION_BYTES} a version may",
+                field="files",
+            )
         if not any(name.endswith(".bpmn") for name in contents):
             raise DeploymentError("a deployment needs at least one .bpmn file", field="files")
         parsed = parse_process(process_id, contents)  # raises before anything is stored

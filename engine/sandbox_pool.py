@@ -195,7 +195,7 @@ class IsolatedSandbox(Sandbox):
         context: Mapping[str, Any],
         external_context: Mapping[str, Any] | None = None,
     ) -> Any:
-        if isinstance(expression, str) and runs_in_process(expression.strip()):
+        if isinstance(expression, str) and runs_in_process(expression.strip(), "eval"):
             return super().evaluate(expression, context, external_context)
         answer = self._remote("eval", expression, context, external_context)
         return answer["value"]
@@ -206,12 +206,12 @@ class IsolatedSandbox(Sandbox):
         context: MutableMapping[str, Any],
         external_context: Mapping[str, Any] | None = None,
     ) -> bool:
+        if isinstance(script, str) and runs_in_process(script, "exec"):
+            return super().execute(script, context, external_context)
         answer = self._remote("exec", script, context, external_context)
-        data = answer["data"]
-        for name in [n for n in context if isinstance(n, str) and not n.startswith("_")]:
-            if name not in data:  # `del name` in the script
-                del context[name]
-        context.update(data)
+        for name in answer["deleted"]:  # `del name` in the script
+            context.pop(name, None)
+        context.update(answer["data"])  # what the script set (only that crosses back)
         return True
 
     def _remote(
@@ -247,15 +247,37 @@ _FUNCTIONS = frozenset(script_functions(datetime.now, ZoneInfo("UTC")))
 
 
 @functools.lru_cache(maxsize=2048)
-def runs_in_process(expression: str) -> bool:
-    """Whether the expression is of the kinds that cannot run long (see the module)."""
+def runs_in_process(source: str, mode: str) -> bool:
+    """Whether an expression (`eval`), or a script of plain assignments (`exec`), is of the
+    kinds that cannot run long nor build a large value (see the module). In a script, an
+    operation joins a value with a constant only: `a = a + a` repeated would double each time."""
     try:
-        tree = ast.parse(expression, mode="eval")
+        tree = ast.parse(source, mode=mode)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False  # the pool's sandbox says what is wrong
-    for node in ast.walk(tree):
+    if mode == "eval":
+        return _bounded(tree.body, join_values=True)
+    for statement in tree.body:  # type: ignore[attr-defined]
+        if isinstance(statement, ast.Assign):
+            if not all(isinstance(t, ast.Name) for t in statement.targets):
+                return False
+            if not _bounded(statement.value, join_values=False):
+                return False
+        elif isinstance(statement, ast.Delete):
+            if not all(isinstance(t, ast.Name) for t in statement.targets):
+                return False
+        elif not isinstance(statement, ast.Pass):
+            return False
+    return True
+
+
+def _bounded(expression: ast.AST, *, join_values: bool) -> bool:
+    for node in ast.walk(expression):
         if isinstance(node, ast.BinOp):
             if not isinstance(node.op, _BOUNDED_OPERATORS):
+                return False
+            constant = isinstance(node.left, ast.Constant) or isinstance(node.right, ast.Constant)
+            if not (join_values or constant):
                 return False
         elif isinstance(node, ast.Call):
             if not (isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS):

@@ -78,8 +78,10 @@ def _answer(request: dict[str, Any]) -> dict[str, Any]:
             value = sandbox.evaluate(request["source"], request["data"], request["external"])
             return {"ok": True, "value": value}
         data = request["data"]
+        before = dict(data)  # the sandbox works on a copy: these values stay as they came
         sandbox.execute(request["source"], data, request["external"])
-        return {"ok": True, "data": data}
+        changed = {k: v for k, v in data.items() if k not in before or before[k] != v}
+        return {"ok": True, "data": changed, "deleted": [k for k in before if k not in data]}
     except ScriptTimeoutError as exc:
         return {"ok": False, "timeout": True, "error": str(exc), "line": exc.line}
     except ScriptError as exc:

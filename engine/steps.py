@@ -45,6 +45,8 @@ class Runner:
     script_time_limit: float = 1.0
     zone: ZoneInfo = CALENDAR_ZONE
     sandbox: SandboxPool | None = None  # scripts run in its processes (in process if None)
+    # An instance's stored state (its data in every live token): FACT dossiers keep under 1 MB.
+    max_state_chars: int = 16 * 2**20
 
 
 @dataclass
@@ -176,6 +178,11 @@ class Steps:
         execution, record = loaded.execution, loaded.record
         now = self._runner.clock.now()
         record.state = SERIALIZER.dumps(execution.workflow)
+        if len(record.state) > self._runner.max_state_chars:
+            raise ProcessError(
+                f"the instance's data would take {len(record.state)} characters, more than the "
+                f"{self._runner.max_state_chars} allowed"
+            )
         snapshot = execution.snapshot()
         variables = snapshot.variables
         record.variables = variables

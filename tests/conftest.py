@@ -79,6 +79,7 @@ def make_engine(database_url: str, clock: FrozenClock) -> Iterator[EngineFactory
         script_time_limit: float = 1.0,
         dispatchers: Mapping[str, Dispatcher] | None = None,
         retries: RetryPolicy | None = None,
+        max_instance_data: int = 16 * 2**20,
     ) -> Engine:
         engine = Engine(
             EngineConfig(
@@ -88,6 +89,7 @@ def make_engine(database_url: str, clock: FrozenClock) -> Iterator[EngineFactory
                 dispatchers=dispatchers or {},
                 retries=retries or RetryPolicy(),
                 script_time_limit=script_time_limit,
+                max_instance_data=max_instance_data,
             )
         )
         if not engines:

@@ -352,3 +352,27 @@ def gated(condition: str, process_id: str = "gated") -> str:
   </bpmn:process>
 </bpmn:definitions>"""
     )
+
+
+def cycle(process_id: str = "cycle", exit_when: str = "False") -> str:
+    """start → script `count` (n += 1) → gateway: back to `count` unless `exit_when` → end."""
+    return (
+        HEAD
+        + f"""
+  <bpmn:process id="{process_id}" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="count"/>
+    <bpmn:scriptTask id="count" name="Compter"><bpmn:incoming>f1</bpmn:incoming>
+      <bpmn:incoming>f3</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:script>n = n + 1</bpmn:script></bpmn:scriptTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="count" targetRef="again"/>
+    <bpmn:exclusiveGateway id="again" name="Encore ?" default="f3">
+      <bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>
+      <bpmn:outgoing>f4</bpmn:outgoing></bpmn:exclusiveGateway>
+    <bpmn:sequenceFlow id="f3" sourceRef="again" targetRef="count"/>
+    <bpmn:sequenceFlow id="f4" sourceRef="again" targetRef="end">
+      <bpmn:conditionExpression>{escape(exit_when)}</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:endEvent id="end"><bpmn:incoming>f4</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>"""
+    )

@@ -266,6 +266,21 @@ class ApiTokenRecord(Base):
     label: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+
+
+class UserSessionRecord(Base):
+    """A sign-in session of the pages; its cookie names it, and signing out ends it here, so
+    that a replayed cookie is refused. Only the SHA-256 of its id is stored."""
+
+    __tablename__ = "user_session"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(
+        ForeignKey("app_user.username", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
 
 
 class DocumentRecord(Base):

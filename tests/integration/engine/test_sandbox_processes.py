@@ -107,3 +107,35 @@ def test_a_hostile_script_behind_a_timer_becomes_an_incident(make_engine) -> Non
     [incident] = engine.management.incidents()
     assert incident.instance_id == instance.id and "limit" in incident.error
     assert engine.runtime.get(instance.id).status == "running"  # still waiting at its timer
+
+
+def test_a_cycle_without_exit_fails_its_step_instead_of_passing_for_completed(
+    engine: Engine,
+) -> None:
+    _deploy(engine, "cycle", samples.cycle())
+    with pytest.raises(ProcessError, match="cycle without an exit") as failed:
+        engine.runtime.start("cycle", business_key="c", variables={"n": 0})
+    assert failed.value.element_id in ("count", "again")
+    assert engine.runtime.query().count() == 0
+    _deploy(engine, "bounded", samples.cycle("bounded", exit_when="n >= 40"))
+    done = engine.runtime.start("bounded", business_key="b", variables={"n": 0})
+    assert (done.status, done.variables["n"]) == ("completed", 40)  # a loop with an exit runs
+
+
+def test_an_instance_whose_data_would_pass_its_cap_is_refused_whole(make_engine) -> None:  # type: ignore[no-untyped-def]
+    engine = make_engine(max_instance_data=200_000)
+    _deploy(engine, "grows", samples.approval("grows", script="y = 'z' * 250000"))
+    with pytest.raises(ProcessError, match="more than the 200000 allowed"):
+        engine.runtime.start("grows", business_key="g", variables={"x": 1, **LATER})
+    assert engine.runtime.query().count() == 0
+    _deploy(engine, "small", samples.approval("small", script="y = 'z' * 1000"))
+    assert engine.runtime.start("small", variables={"x": 1, **LATER}).variables["y"] == "z" * 1000
+
+
+def test_a_version_whose_files_pass_the_cap_is_refused(engine: Engine) -> None:
+    from engine import DeploymentError
+
+    files = {"a.bpmn": samples.approval(), "huge.form": '{"components": []}' + " " * 6 * 2**20}
+    with pytest.raises(DeploymentError, match="a version may"):
+        engine.repository.deploy("approval", files, author="t")
+    assert engine.repository.list() == []

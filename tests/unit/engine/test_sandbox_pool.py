@@ -1,0 +1,67 @@
+"""engine.sandbox_pool: which code may run in the engine's process (it cannot run long nor
+build a large value), and the same answers whichever side runs it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from engine.sandbox import ScriptError
+from engine.sandbox_pool import IsolatedSandbox, runs_in_process, shared_pool
+
+IN_PROCESS = [
+    ("eligible", "eval"),
+    ("not eligible and x > 2", "eval"),
+    ("review_due_at or commission_at", "eval"),
+    ('add_duration(review_due_at or commission_at, "-P2D")', "eval"),
+    ("a + b", "eval"),  # an expression runs once: joining two values is bounded
+    ('reviews[0]["scores"]', "eval"),
+    ('outcome = "expired"', "exec"),
+    ("corrections = corrections + 1", "exec"),
+    ("convention_signed = True\ncountersigned_at = iso(now())", "exec"),
+    ("del valid_reviews", "exec"),
+]
+IN_THE_POOL = [
+    ("amount * 2", "eval"),
+    ("2 ** x", "eval"),
+    ("sum(range(x))", "eval"),
+    ("len(x)", "eval"),  # any builtin may take a huge argument
+    ("[r for r in reviews]", "eval"),
+    ("f'{x:>99999999}'", "eval"),
+    ("'%0999999999d' % 1", "eval"),
+    ("a = a + a\na = a + a", "exec"),  # repeated, doubling
+    ("for r in reviews:\n    n = n + 1", "exec"),
+    ("x.y = 1", "exec"),
+    ("y = [0] * n", "exec"),
+]
+
+
+@pytest.mark.parametrize(("source", "mode"), IN_PROCESS)
+def test_bounded_code_runs_in_process(source: str, mode: str) -> None:
+    assert runs_in_process(source, mode)
+
+
+@pytest.mark.parametrize(("source", "mode"), IN_THE_POOL)
+def test_other_code_runs_in_the_pool(source: str, mode: str) -> None:
+    assert not runs_in_process(source, mode)
+
+
+@pytest.fixture
+def sandbox() -> IsolatedSandbox:
+    moment = datetime(2020, 3, 1, 12, tzinfo=UTC)
+    return IsolatedSandbox(shared_pool(), now=lambda: moment, zone=ZoneInfo("Europe/Paris"))
+
+
+def test_both_sides_give_the_same_answers(sandbox: IsolatedSandbox) -> None:
+    data = {"x": 3, "due": "2020-04-14T21:59:59+00:00", "gone": 1}
+    sandbox.execute("y = x + 1\nwhen = add_duration(due, '-P7D')\ndel gone", data)  # in process
+    sandbox.execute("z = [x * n for n in range(3)]\nlater = add_duration(due, 'P1M')", data)
+    assert data == {
+        "x": 3, "due": "2020-04-14T21:59:59+00:00", "y": 4, "z": [0, 3, 6],
+        "when": "2020-04-07T21:59:59+00:00", "later": "2020-05-14T21:59:59+00:00",
+    }  # fmt: skip
+    assert sandbox.evaluate("x * 2 > 5 and now().year == 2020", data) is True
+    with pytest.raises(ScriptError, match="NameError"):
+        sandbox.evaluate("missing * 2", data)
