@@ -26,6 +26,10 @@ class DefaultSettings:
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
+    # Where sign-in attempts are counted: "memory://" counts per process; with several workers
+    # (gunicorn), a shared store, e.g. "redis://127.0.0.1:6379/0", counts for all of them.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True  # a 429 says when to try again (Retry-After)
     # A piece is at most 10 Mo (workflows.fact.attachments); the rest is the form around it.
     MAX_CONTENT_LENGTH = 11 * 1024 * 1024
 

@@ -12,7 +12,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
-from engine import Engine, ForbiddenError, NotFoundError
+from engine import Engine, ForbiddenError
 from engine.models import User
 from workflows.fact.roles import ADMIN
 
@@ -20,7 +20,31 @@ from .errors import problem
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[], storage_uri="memory://")
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+# Sign-in: every attempt counts per address; failures count per account and address, so that
+# someone failing on an account from one address never locks its owner out elsewhere.
+SIGN_IN_PER_ADDRESS = "30 per minute"
+SIGN_IN_FAILURES = "5 per minute"
+
+
+def _account_and_address() -> str:
+    body = request.get_json(silent=True) if request.is_json else None
+    named = (body or {}).get("username") if isinstance(body, dict) else None
+    username = str(named if named is not None else request.form.get("username", ""))
+    return f"{username.strip().lower()[:100]}|{get_remote_address()}"
+
+
+def _failed(response: Any) -> bool:
+    return response.status_code in (401, 403)
+
+
+def sign_in_limits(view: F) -> F:
+    """The rate limits of a view that checks a password."""
+    view = limiter.limit(SIGN_IN_FAILURES, key_func=_account_and_address, deduct_when=_failed,
+                         methods=["POST"])(view)  # fmt: skip
+    return limiter.limit(SIGN_IN_PER_ADDRESS, methods=["POST"])(view)  # type: ignore[return-value]
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,12 +68,13 @@ def _engine() -> Engine:
     return current_app.extensions["concerto"]
 
 
+SESSION_KEY = "sid"  # the server-side session the cookie names (engine.sessions)
+
+
 @login_manager.user_loader
 def _load_session_user(username: str) -> Account | None:
-    try:
-        return Account(_engine().identity.get(username))
-    except NotFoundError:
-        return None
+    user = _engine().sessions.user_of(session.get(SESSION_KEY))
+    return Account(user) if user is not None and user.username == username else None
 
 
 @login_manager.request_loader
@@ -79,10 +104,11 @@ def init_app(app: Flask) -> None:
     def _csrf_for_cookie_sessions() -> None:
         # A bearer token is not sent by the browser on its own: only writes riding on a
         # signed-in cookie session (and the sign-in form itself) need the CSRF token.
+        # A bearer header that names no valid token exempts nothing: the cookie still rides.
         unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
-        bearer = request.headers.get("Authorization", "").startswith("Bearer ")
         cookie_session = "_user_id" in session or request.endpoint == "account.login"
-        if unsafe and cookie_session and not bearer and request.endpoint not in _CSRF_EXEMPT:
+        exempt = request.endpoint in _CSRF_EXEMPT
+        if unsafe and cookie_session and not exempt and _load_bearer_user(request) is None:
             csrf.protect()
 
 

@@ -40,8 +40,14 @@ def test_auth_session_sign_in_needs_the_csrf_token(api: Api) -> None:
     )
     assert accepted.status_code == 302
     assert client.get("/api/auth/me").json["username"] == "cse"  # the session works for the API
-    # A cookie-authenticated write without the CSRF token is refused.
+    # A cookie-authenticated write without the CSRF token is refused, also when it shows a
+    # bearer header whose token is not valid; a valid token needs no CSRF token.
     assert client.post("/api/calls", json={"config": {}}).status_code == 400
+    for forged in ("Bearer forged", "Bearer ", "Bearer " + "x" * 64):
+        answer = client.post("/api/calls", json={"config": {}}, headers={"Authorization": forged})
+        assert answer.status_code == 400, forged
+    valid = {"Authorization": f"Bearer {api.tokens['cse']}"}
+    assert client.post("/api/calls", json={"config": {}}, headers=valid).status_code == 403
 
 
 def test_auth_sign_in_is_rate_limited(api: Api) -> None:

@@ -6,8 +6,9 @@ import marshmallow as ma
 from flask.views import MethodView
 
 from engine import ForbiddenError
+from workflows.fact.roles import ADMIN
 
-from ..auth import csrf_exempt, current_account, limiter, requires
+from ..auth import csrf_exempt, current_account, requires, sign_in_limits
 from ..engine_access import current_engine
 from ..errors import ProblemSchema
 from .blueprint import Blueprint
@@ -35,7 +36,7 @@ class MeSchema(ma.Schema):
 
 @blp.route("/token")
 class Tokens(MethodView):
-    decorators = [limiter.limit("10 per minute")]
+    decorators = [sign_in_limits]
 
     @blp.arguments(CredentialsSchema())
     @blp.response(201, TokenSchema)
@@ -62,3 +63,52 @@ class Me(MethodView):
     def get(self):
         """The signed-in user."""
         return current_account().user
+
+
+class ApiTokenSchema(ma.Schema):
+    """A bearer token as its owner sees it (never the token itself)."""
+
+    id = ma.fields.Integer()
+    username = ma.fields.String()
+    label = ma.fields.String()
+    created_at = ma.fields.AwareDateTime()
+    expires_at = ma.fields.AwareDateTime(allow_none=True)
+    revoked_at = ma.fields.AwareDateTime(allow_none=True)
+
+
+class TokenQuerySchema(ma.Schema):
+    username = ma.fields.String(
+        validate=ma.validate.Length(min=1, max=100),
+        metadata={"description": "Admins: whose tokens (everyone's without it)"},
+    )
+
+
+@blp.route("/tokens")
+class TokenList(MethodView):
+    @blp.arguments(TokenQuerySchema, location="query")
+    @blp.response(200, ApiTokenSchema(many=True))
+    @blp.alt_response(401, schema=ProblemSchema)
+    @blp.alt_response(403, schema=ProblemSchema)
+    @requires()
+    def get(self, query):
+        """Your bearer tokens, newest first (an admin: anyone's, or everyone's)."""
+        account = current_account()
+        wanted = query.get("username")
+        if account.has_any((ADMIN,)):
+            return current_engine().identity.tokens(wanted)
+        if wanted not in (None, account.username):
+            raise ForbiddenError("seul un administrateur voit les jetons des autres")
+        return current_engine().identity.tokens(account.username)
+
+
+@blp.route("/tokens/<int:token_id>")
+class TokenItem(MethodView):
+    @blp.response(204)
+    @blp.alt_response(401, schema=ProblemSchema)
+    @blp.alt_response(404, schema=ProblemSchema)
+    @requires()
+    def delete(self, token_id):
+        """Revoke a token: one of yours (an admin: anyone's). It stops working at once."""
+        account = current_account()
+        owner = None if account.has_any((ADMIN,)) else account.username
+        current_engine().identity.revoke_token_id(token_id, owner=owner)

@@ -7,7 +7,16 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from engine import InvalidInputError
@@ -15,7 +24,7 @@ from workflows.fact import accounts, invitations
 from workflows.fact.config import HOLDER_TYPES
 from workflows.fact.roles import APPLICANT
 
-from ..auth import Account, limiter
+from ..auth import SESSION_KEY, Account, limiter, sign_in_limits
 from ..engine_access import current_engine
 
 bp = Blueprint("account", __name__)
@@ -35,7 +44,7 @@ SIGN_UP_FIELDS = ("display_name", "email", "name", "siret", "holder_type", "head
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@sign_in_limits
 def login() -> Any:
     target = _safe(request.values.get("next"))
     if request.method == "GET":
@@ -53,13 +62,17 @@ def login() -> Any:
         context["unconfirmed"] = user.email
         return render_template("account/login.html", **context), 403
     account = Account(user)
+    session.clear()  # a new session, never one chosen before sign-in
+    session[SESSION_KEY] = current_engine().sessions.open(user.username)
     login_user(account)
     return redirect(target or landing(account))
 
 
 @bp.post("/deconnexion")
 def logout() -> Any:
+    current_engine().sessions.end(session.get(SESSION_KEY))  # a replayed cookie is refused
     logout_user()
+    session.clear()
     return redirect(url_for("account.login"))
 
 

@@ -179,6 +179,7 @@ def reset_password(
         user = engine.identity.set_password(username, password, stamp=stamp)
     except ConflictError as exc:  # the password changed since: the link has served
         raise InvalidInputError(str(exc), field="token") from exc
+    engine.sessions.end_all(username)  # a new password signs out everyone with the old one
     if not user.active:  # following a link from the mailbox confirms the address too
         user = engine.identity.activate(username)
     return user

@@ -37,8 +37,9 @@ def test_sink_keeps_mails_and_staff_reads_them_on_the_page(tmp_path: Path) -> No
     engine.identity.create_user("ana", "mot-de-passe-1", roles=["applicant"], email="a@x.fr")
     for username, status in (("staff", 200), ("ana", 403)):
         client = app.test_client()
-        with client.session_transaction() as session:
+        with client.session_transaction() as session:  # as signing in leaves it
             session["_user_id"] = username
+            session["sid"] = engine.sessions.open(username)
         listing = client.get("/courriels")
         assert listing.status_code == status
         if status == 200:
