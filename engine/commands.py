@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import nullcontext
 from threading import RLock
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine as SqlEngine
@@ -17,6 +18,10 @@ from .clock import EngineClock
 from .errors import ConcurrencyError, ConflictError
 
 T = TypeVar("T")
+
+
+# Times a command runs again when another wrote first since it began reading (SQLite).
+SNAPSHOT_ATTEMPTS = 8
 
 
 class CommandExecutor:
@@ -31,10 +36,16 @@ class CommandExecutor:
         self._sessions = sessions
         self._instant = clock.standing_still if clock is not None else nullcontext
         self._readers = readers or sessions
-        # SQLite lets one transaction write at a time, and a writer that finds the file locked
-        # sleeps and polls (busy timeout). With `one_writer`, the threads of this process queue
-        # on a lock instead and the next one starts the moment the previous one commits.
-        self._writing: AbstractContextManager[Any] = RLock() if one_writer else nullcontext()
+        # SQLite lets one transaction write at a time. A command reads and computes (diagram
+        # code included) without any lock, and takes the write lock at its first write only:
+        # the threads of this process queue on `_writing` from there, and a command that finds
+        # that another wrote since it began reading runs again (`SNAPSHOT_ATTEMPTS`).
+        self._one_writer = one_writer
+        self._writing = RLock()
+        self._held = threading.local()
+        bind = sessions.kw.get("bind")
+        if one_writer and bind is not None:
+            event.listen(bind, "before_cursor_execute", self._before_statement)
 
     def read(self, query: Callable[[Session], T]) -> T:
         """Run a read-only query: on SQLite it takes no write lock, so it never waits on steps."""
@@ -44,8 +55,20 @@ class CommandExecutor:
     def execute(self, command: Callable[[Session], T]) -> T:
         """Run one command in one transaction: commit if it returns, roll back if it raises.
         The command sees one instant of the engine clock from start to end."""
+        attempts = SNAPSHOT_ATTEMPTS if self._one_writer else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._attempt(command)
+            except ConcurrencyError as exc:
+                if attempt == attempts or not isinstance(exc.__cause__, DBAPIError):
+                    raise
+        raise AssertionError("unreachable")
+
+    def _attempt(self, command: Callable[[Session], T]) -> T:
+        outer = getattr(self._held, "count", None)  # a command run from within another
+        self._held.count = 0
         try:
-            with self._instant(), self._writing, self._sessions.begin() as session:
+            with self._instant(), self._sessions.begin() as session:
                 return command(session)
         except StaleDataError as exc:
             raise ConcurrencyError("the instance changed concurrently; retry") from exc
@@ -55,6 +78,19 @@ class CommandExecutor:
             if _is_serialization_failure(exc):
                 raise ConcurrencyError("concurrent change; retry") from exc
             raise
+        finally:
+            if self._held.count:
+                self._writing.release()
+            self._held.count = outer
+
+    def _before_statement(self, conn, cursor, statement, parameters, context, many):  # type: ignore[no-untyped-def]
+        if getattr(self._held, "count", None) == 0 and _writes(statement):
+            self._writing.acquire()
+            self._held.count = 1
+
+
+def _writes(statement: str) -> bool:
+    return statement.lstrip()[:7].upper().startswith(("INSERT", "UPDATE", "DELETE", "REPLACE"))
 
 
 def _is_serialization_failure(exc: DBAPIError) -> bool:
@@ -92,4 +128,5 @@ def _configure_sqlite(engine: SqlEngine, *, write_lock: bool) -> None:
 
         @event.listens_for(engine, "begin")
         def _on_begin(connection):  # type: ignore[no-untyped-def]
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            # Deferred: the write lock is taken at the first write (see CommandExecutor).
+            connection.exec_driver_sql("BEGIN")

@@ -106,6 +106,9 @@ def handle_engine_error(error: EngineError) -> Response:
             errors = getattr(error, "errors", None) or None
             if status == 400 and errors:
                 status = 422  # a field at fault: same shape as schema validation failures
+            element = getattr(error, "element_id", None)
+            if element:  # the diagram element where a step failed
+                errors = {"element": [element]}
             return error_response(status, str(error), errors)
     log.exception("unexpected engine error", exc_info=error)
     return error_response(500)
