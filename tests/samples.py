@@ -313,10 +313,11 @@ def panel(process_id: str = "panel") -> str:
     return _line(process_id, [vote])
 
 
-def timed_script(script: str, process_id: str = "timed") -> str:
-    """start → timer at `due` → script task `compute` running `script` → end."""
+def timed_script(script: str, process_id: str = "timed", due: str = "due") -> str:
+    """start → timer at the expression `due` → script task `compute` running `script` → end."""
     timer = (
-        "<bpmn:timerEventDefinition><bpmn:timeDate>due</bpmn:timeDate></bpmn:timerEventDefinition>"
+        f"<bpmn:timerEventDefinition><bpmn:timeDate>{escape(due)}</bpmn:timeDate>"
+        "</bpmn:timerEventDefinition>"
     )
     return _line(
         process_id,
@@ -376,3 +377,31 @@ def cycle(process_id: str = "cycle", exit_when: str = "False") -> str:
   </bpmn:process>
 </bpmn:definitions>"""
     )
+
+
+def decided(input_expression: str, process_id: str = "decided") -> tuple[str, str]:
+    """(BPMN, DMN): start → business rule task `rate` (decision `rating`, one input column
+    read by `input_expression`, `rating = "high"` when it is over 10) → user task → end."""
+    dmn = f"""<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="rating_defs"
+  name="Notation" namespace="http://concerto.test/dmn">
+  <decision id="rating" name="Notation">
+    <decisionTable id="rating_table" hitPolicy="UNIQUE">
+      <input id="level" label="Niveau"><inputExpression id="level_expression" typeRef="integer">
+        <text>{escape(input_expression)}</text></inputExpression></input>
+      <output id="rating_output" label="Note" name="rating" typeRef="string" />
+      <rule id="high"><inputEntry id="high_level"><text>&gt; 10</text></inputEntry>
+        <outputEntry id="high_rating"><text>"high"</text></outputEntry></rule>
+      <rule id="low"><inputEntry id="low_level"><text>&lt;= 10</text></inputEntry>
+        <outputEntry id="low_rating"><text>"low"</text></outputEntry></rule>
+    </decisionTable>
+  </decision>
+</definitions>"""
+    rate = (
+        "businessRuleTask",
+        "rate",
+        "<bpmn:extensionElements><spiffworkflow:calledDecisionId>rating"
+        "</spiffworkflow:calledDecisionId></bpmn:extensionElements>",
+        "",
+    )
+    return _line(process_id, [rate, ("userTask", "check", "", "")]), dmn

@@ -139,3 +139,31 @@ def test_a_version_whose_files_pass_the_cap_is_refused(engine: Engine) -> None:
     with pytest.raises(DeploymentError, match="a version may"):
         engine.repository.deploy("approval", files, author="t")
     assert engine.repository.list() == []
+
+
+@pytest.mark.parametrize("expression", ["sum(range(10 ** 13))", "len([0] * 10 ** 9)"])
+def test_a_hostile_decision_input_fails_its_task(engine: Engine, expression: str) -> None:
+    bpmn, dmn = samples.decided(expression)
+    engine.repository.deploy("decided", {"d.bpmn": bpmn, "r.dmn": dmn}, author="t")
+    started = time.monotonic()
+    with pytest.raises(ProcessError) as failed:
+        engine.runtime.start("decided", business_key="d", variables={"level": 3})
+    assert time.monotonic() - started < 5
+    assert failed.value.element_id == "rate"
+    plain_bpmn, plain_dmn = samples.decided("level * 2", "plain")
+    engine.repository.deploy("plain", {"p.bpmn": plain_bpmn, "r.dmn": plain_dmn}, author="t")
+    rated = engine.runtime.start("plain", business_key="p", variables={"level": 6})
+    assert rated.variables["rating"] == "high"  # 12: the decision runs, in the pool too
+
+
+def test_a_hostile_timer_expression_fails_where_it_is_reached(engine: Engine) -> None:
+    _deploy(
+        engine,
+        "timed",
+        samples.timed_script("y = 1", due="add_duration(str(10 ** 10 ** 8), 'P1D')"),
+    )
+    started = time.monotonic()
+    with pytest.raises(ProcessError) as failed:
+        engine.runtime.start("timed", business_key="t")
+    assert time.monotonic() - started < 5 and failed.value.element_id == "wait"
+    assert engine.runtime.query().count() == 0
