@@ -39,7 +39,8 @@ class CommandExecutor:
         # SQLite lets one transaction write at a time. A command reads and computes (diagram
         # code included) without any lock, and takes the write lock at its first write only:
         # the threads of this process queue on `_writing` from there, and a command that finds
-        # that another wrote since it began reading runs again (`SNAPSHOT_ATTEMPTS`).
+        # that another wrote since it began reading runs again (`SNAPSHOT_ATTEMPTS`), then
+        # holding the lock from its start.
         self._one_writer = one_writer
         self._writing = RLock()
         self._held = threading.local()
@@ -58,15 +59,20 @@ class CommandExecutor:
         attempts = SNAPSHOT_ATTEMPTS if self._one_writer else 1
         for attempt in range(1, attempts + 1):
             try:
-                return self._attempt(command)
+                # Once beaten to the write, a command runs again holding the lock from the
+                # start: busy threads of this process cannot beat it twice.
+                return self._attempt(command, lock_first=attempt > 1)
             except ConcurrencyError as exc:
                 if attempt == attempts or not isinstance(exc.__cause__, DBAPIError):
                     raise
         raise AssertionError("unreachable")
 
-    def _attempt(self, command: Callable[[Session], T]) -> T:
+    def _attempt(self, command: Callable[[Session], T], *, lock_first: bool = False) -> T:
         outer = getattr(self._held, "count", None)  # a command run from within another
         self._held.count = 0
+        if lock_first:
+            self._writing.acquire()
+            self._held.count = 1
         try:
             with self._instant(), self._sessions.begin() as session:
                 return command(session)

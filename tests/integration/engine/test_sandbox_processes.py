@@ -167,3 +167,26 @@ def test_a_hostile_timer_expression_fails_where_it_is_reached(engine: Engine) ->
         engine.runtime.start("timed", business_key="t")
     assert time.monotonic() - started < 5 and failed.value.element_id == "wait"
     assert engine.runtime.query().count() == 0
+
+
+def test_steps_of_many_threads_all_land_though_none_holds_a_lock_while_computing(
+    engine: Engine,
+) -> None:
+    _deploy(engine, "busy", samples.approval("busy", script="y = x * 2"))  # runs in the pool
+    failures: list[BaseException] = []
+
+    def start(worker: int) -> None:
+        for n in range(10):
+            try:
+                engine.runtime.start("busy", business_key=f"b{worker}-{n}",
+                                     variables={"x": n, **LATER})  # fmt: skip
+            except BaseException as exc:  # every failure is reported
+                failures.append(exc)
+
+    threads = [threading.Thread(target=start, args=(w,)) for w in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert engine.runtime.query().count() == 60
