@@ -93,7 +93,6 @@ def test_staff_open_a_consensus_only_on_a_disagreement(api: Api) -> None:
     assert opened.status_code == 204
     again = api.post(f"/api/dossiers/{dossier}/consensus", "staff", json={})
     assert again.status_code == 422 and "consensus" in again.json["errors"]
-    mine = [
-        t for t in api.get("/api/tasks?scope=mine", "rev1").json if t["business_key"] == dossier
-    ]
-    assert [t["element_id"] for t in mine] == ["consensus_task"]
+    mine = api.engine.tasks.query().business_key(dossier).assignee("rev1").one()
+    assert mine.element_id == "consensus_task"
+    assert api.get(f"/api/tasks/{mine.id}", "rev1").json["element_id"] == "consensus_task"
