@@ -192,9 +192,7 @@ def change_panel(dossier_id: str) -> Any:
         else:
             abort(400)
     except InvalidInputError as exc:
-        field = "reviewer" if action == "withdraw" else "by"
-        errors = {f"{field}-{reviewer}" if reviewer else field: [str(exc)]}
-        return _page(found, panel_errors=errors), 422
+        return _page(found, panel_errors={exc.field or "reviewer": [str(exc)]}), 422
     flash(PANEL_DONE[action], "success")
     return redirect(url_for("instruction.dossier", dossier_id=dossier_id, _anchor="evaluateurs"))
 
