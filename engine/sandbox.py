@@ -15,7 +15,6 @@ import builtins
 import copy
 import functools
 import json
-import operator
 import re
 import sys
 import time
@@ -24,14 +23,10 @@ from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import Any
 
 from RestrictedPython import compile_restricted
-from RestrictedPython.Guards import (
-    full_write_guard,
-    guarded_iter_unpack_sequence,
-    guarded_unpack_sequence,
-    safer_getattr_raise,
-)
 from RestrictedPython.transformer import RestrictingNodeTransformer
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+
+from .sandbox_guards import GUARDS
 
 SCRIPT_FILENAME = "<script>"
 _COMPILE_CACHE_SIZE = 1024
@@ -62,46 +57,6 @@ _SAFE_NAMES = (
     "len", "list", "map", "max", "min", "range", "reversed", "round", "set", "sorted", "str",
     "sum", "tuple", "zip",
 )  # fmt: skip
-
-_INPLACE_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
-    "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
-    "//=": operator.ifloordiv, "%=": operator.imod, "**=": operator.ipow, "@=": operator.imatmul,
-    "<<=": operator.ilshift, ">>=": operator.irshift, "&=": operator.iand, "|=": operator.ior,
-    "^=": operator.ixor,
-}  # fmt: skip
-
-
-def _getitem(obj: Any, key: Any) -> Any:
-    # Plain access suffices: objects come only from data, host functions and guarded attributes.
-    return obj[key]
-
-
-def _inplacevar(op: str, target: Any, value: Any) -> Any:
-    # RestrictedPython rewrites `x += y` on a name into `x = _inplacevar_("+=", x, y)`.
-    try:
-        return _INPLACE_OPERATORS[op](target, value)
-    except KeyError:
-        raise TypeError(f"unsupported augmented assignment {op!r}") from None
-
-
-def _apply(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    # RestrictedPython routes calls using *args / **kwargs through _apply_.
-    return func(*args, **kwargs)
-
-
-_GUARDS: dict[str, Any] = {
-    # safer_getattr with getattr's semantics: plain safer_getattr turns `x.typo` into None, so a
-    # misspelt attribute in a gateway condition would silently be falsy instead of an error.
-    "_getattr_": safer_getattr_raise,
-    "_getitem_": _getitem,
-    "_getiter_": iter,
-    "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
-    "_unpack_sequence_": guarded_unpack_sequence,
-    "_write_": full_write_guard,
-    "_inplacevar_": _inplacevar,
-    "_apply_": _apply,
-    "_loop_": None,  # loaded at the top of every while body, see _SandboxPolicy.visit_While
-}
 
 _BUILTINS: dict[str, Any] = {
     **{name: getattr(builtins, name) for name in _SAFE_NAMES},
@@ -144,6 +99,14 @@ class _SandboxPolicy(RestrictingNodeTransformer):
         ast.copy_location(tick, node)
         ast.fix_missing_locations(tick)
         node.body.insert(0, tick)
+        return node
+
+    def visit_BinOp(self, node: ast.BinOp) -> Any:
+        node = super().visit_BinOp(node)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            # Through a guard, which the engine's in-process sandbox bounds (sandbox_bounds).
+            call = ast.Call(ast.Name("_mul_", ast.Load()), [node.left, node.right], [])
+            return ast.fix_missing_locations(ast.copy_location(call, node))
         return node
 
     def visit_TryStar(self, node: ast.AST) -> Any:
@@ -252,6 +215,9 @@ class Sandbox(BasePythonScriptEngineEnvironment):
     tasks as ``services(operation_name, params, task_data)``; `time_limit` is in seconds per call.
     """
 
+    # What RestrictedPython's rewritten code calls (attribute reads, subscripts, `*`...).
+    GUARDS: Mapping[str, Any] = GUARDS
+
     def __init__(
         self,
         functions: Mapping[str, Callable[..., Any]] | None = None,
@@ -331,7 +297,7 @@ class Sandbox(BasePythonScriptEngineEnvironment):
     ) -> dict[str, Any]:
         scope: dict[str, Any] = {**self._functions, **_public(external_context), **data}
         # Set last and copied per run: without "__builtins__", exec would add the real ones.
-        scope["__builtins__"] = {**_BUILTINS, **_GUARDS}
+        scope["__builtins__"] = {**_BUILTINS, **self.GUARDS}
         return scope
 
     def _run(self, code: types.CodeType, scope: dict[str, Any]) -> Any:

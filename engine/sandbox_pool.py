@@ -5,16 +5,14 @@ sandbox's time limit, so the process that runs it must be one that can be killed
 A pool keeps a few such processes (`engine.sandbox_worker`), each limited in address space and
 in CPU time per request; a request that passes its time limit, or whose process dies, kills the
 process, the pool starts another, and the step fails with a ScriptError. Expressions that cannot
-run long (names, constants, comparisons, boolean logic, subscripts, additions, calls of the date
-functions: what gateways, assignees and due dates mostly are) are evaluated in process, which
-spares them the round trip.
+run long (names, constants, comparisons, boolean logic, subscripts, additions, products of
+numbers, calls of the date functions: what gateways, assignees and due dates mostly are) are
+evaluated in process, which spares them the round trip (engine.sandbox_bounds).
 """
 
 from __future__ import annotations
 
-import ast
 import atexit
-import functools
 import json
 import os
 import select
@@ -29,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from .dates import script_functions
 from .sandbox import Sandbox, ScriptError, ScriptTimeoutError
+from .sandbox_bounds import IN_PROCESS_GUARDS, NotBounded, runs_in_process
 from .sandbox_wire import WireError, receive, send
 
 # Seconds a process may answer late (start-up, transfer) before it counts as stuck.
@@ -175,6 +174,8 @@ class IsolatedSandbox(Sandbox):
     """The sandbox as the engine uses it: scripts and unbounded expressions run in the pool;
     bounded expressions in process, with the same functions."""
 
+    GUARDS = IN_PROCESS_GUARDS
+
     def __init__(
         self,
         pool: SandboxPool,
@@ -196,7 +197,10 @@ class IsolatedSandbox(Sandbox):
         external_context: Mapping[str, Any] | None = None,
     ) -> Any:
         if isinstance(expression, str) and runs_in_process(expression.strip(), "eval"):
-            return super().evaluate(expression, context, external_context)
+            try:
+                return super().evaluate(expression, context, external_context)
+            except NotBounded:
+                pass  # operands the in-process guards cannot bound: the pool runs it
         answer = self._remote("eval", expression, context, external_context)
         return answer["value"]
 
@@ -207,7 +211,10 @@ class IsolatedSandbox(Sandbox):
         external_context: Mapping[str, Any] | None = None,
     ) -> bool:
         if isinstance(script, str) and runs_in_process(script, "exec"):
-            return super().execute(script, context, external_context)
+            try:  # the context is written only once the script succeeded
+                return super().execute(script, context, external_context)
+            except NotBounded:
+                pass
         answer = self._remote("exec", script, context, external_context)
         for name in answer["deleted"]:  # `del name` in the script
             context.pop(name, None)
@@ -233,57 +240,3 @@ class IsolatedSandbox(Sandbox):
             kind = ScriptTimeoutError if answer.get("timeout") else ScriptError
             raise kind(str(answer.get("error") or "script failed"), answer.get("line"))
         return answer
-
-
-# Nodes of an expression that cannot run long nor build a large value from a small one.
-_BOUNDED = (
-    ast.Expression, ast.Name, ast.Load, ast.Constant, ast.BoolOp, ast.And, ast.Or,
-    ast.UnaryOp, ast.Not, ast.USub, ast.UAdd, ast.Compare, ast.Eq, ast.NotEq, ast.Lt,
-    ast.LtE, ast.Gt, ast.GtE, ast.Is, ast.IsNot, ast.In, ast.NotIn, ast.IfExp, ast.Subscript,
-    ast.Slice, ast.Attribute, ast.Tuple, ast.List, ast.Dict, ast.keyword,
-)  # fmt: skip
-_BOUNDED_OPERATORS = (ast.Add, ast.Sub, ast.Div, ast.FloorDiv)
-_FUNCTIONS = frozenset(script_functions(datetime.now, ZoneInfo("UTC")))
-
-
-@functools.lru_cache(maxsize=2048)
-def runs_in_process(source: str, mode: str) -> bool:
-    """Whether an expression (`eval`), or a script of plain assignments (`exec`), is of the
-    kinds that cannot run long nor build a large value (see the module). In a script, an
-    operation joins a value with a constant only: `a = a + a` repeated would double each time."""
-    try:
-        tree = ast.parse(source, mode=mode)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False  # the pool's sandbox says what is wrong
-    if mode == "eval":
-        return _bounded(tree.body, join_values=True)
-    for statement in tree.body:  # type: ignore[attr-defined]
-        if isinstance(statement, ast.Assign):
-            if not all(isinstance(t, ast.Name) for t in statement.targets):
-                return False
-            if not _bounded(statement.value, join_values=False):
-                return False
-        elif isinstance(statement, ast.Delete):
-            if not all(isinstance(t, ast.Name) for t in statement.targets):
-                return False
-        elif not isinstance(statement, ast.Pass):
-            return False
-    return True
-
-
-def _bounded(expression: ast.AST, *, join_values: bool) -> bool:
-    for node in ast.walk(expression):
-        if isinstance(node, ast.BinOp):
-            if not isinstance(node.op, _BOUNDED_OPERATORS):
-                return False
-            constant = isinstance(node.left, ast.Constant) or isinstance(node.right, ast.Constant)
-            if not (join_values or constant):
-                return False
-        elif isinstance(node, ast.Call):
-            if not (isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS):
-                return False
-        elif isinstance(node, ast.operator):
-            continue  # checked with its BinOp
-        elif not isinstance(node, _BOUNDED):
-            return False
-    return True

@@ -22,9 +22,11 @@ IN_PROCESS = [
     ("corrections = corrections + 1", "exec"),
     ("convention_signed = True\ncountersigned_at = iso(now())", "exec"),
     ("del valid_reviews", "exec"),
+    ("amount * 2", "eval"),  # `*` on numbers; on anything else the pool runs it (see below)
+    ("total = amount * 2\nshare = total * 0.8", "exec"),
 ]
 IN_THE_POOL = [
-    ("amount * 2", "eval"),
+    ("a = a * b", "exec"),  # repeated, squaring
     ("2 ** x", "eval"),
     ("sum(range(x))", "eval"),
     ("len(x)", "eval"),  # any builtin may take a huge argument
@@ -65,3 +67,57 @@ def test_both_sides_give_the_same_answers(sandbox: IsolatedSandbox) -> None:
     assert sandbox.evaluate("x * 2 > 5 and now().year == 2020", data) is True
     with pytest.raises(ScriptError, match="NameError"):
         sandbox.evaluate("missing * 2", data)
+
+
+class CountingClock:
+    """The clock a sandbox reads to send a request to the pool (never for in-process code)."""
+
+    def __init__(self) -> None:
+        self.reads = 0
+
+    def __call__(self) -> datetime:
+        self.reads += 1
+        return datetime(2020, 3, 1, 12, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("source", "data", "expected"),
+    [
+        ("amount * 2", {"amount": 21}, 42),
+        ("amount * 0.5 + 1", {"amount": 3}, 2.5),
+        ("flag * 3", {"flag": True}, 3),
+        ("n * m", {"n": 2**2000, "m": 2**2000}, 2**4000),
+    ],
+)
+def test_products_of_numbers_stay_in_process(source: str, data: dict, expected: object) -> None:
+    clock = CountingClock()
+    sandbox = IsolatedSandbox(shared_pool(), now=clock, zone=ZoneInfo("UTC"))
+    assert sandbox.evaluate(source, data) == expected
+    assert clock.reads == 0
+
+
+@pytest.mark.parametrize(
+    ("source", "data", "expected"),
+    [
+        ("items * 3", {"items": [1]}, [1, 1, 1]),
+        ("text * n", {"text": "ab", "n": 2}, "abab"),
+        ("n * m", {"n": 2**3000, "m": 2**3000}, 2**6000),  # past what the guard calls instant
+    ],
+)
+def test_other_products_go_to_the_pool_with_the_same_answer(
+    source: str, data: dict, expected: object
+) -> None:
+    clock = CountingClock()
+    sandbox = IsolatedSandbox(shared_pool(), now=clock, zone=ZoneInfo("UTC"))
+    assert sandbox.evaluate(source, data) == expected
+    assert clock.reads == 1
+
+
+def test_a_huge_repetition_fails_in_the_pool_and_leaves_the_data_untouched() -> None:
+    clock = CountingClock()
+    sandbox = IsolatedSandbox(shared_pool(), now=clock, zone=ZoneInfo("UTC"))
+    data = {"items": [0], "n": 10**10, "kept": 1}
+    with pytest.raises(ScriptError):
+        sandbox.execute("kept = 2\nbig = items * n", data)
+    assert data == {"items": [0], "n": 10**10, "kept": 1}
+    assert sandbox.evaluate("kept * 5", data) == 5  # the service goes on, in process
