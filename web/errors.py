@@ -28,7 +28,16 @@ STATUS_BY_ERROR: list[tuple[type[EngineError], int]] = [
     (ProcessError, 422),
 ]
 
-WEBARGS_LOCATIONS = {"json", "query", "form", "files", "headers", "cookies", "view_args"}
+WEBARGS_LOCATIONS = {
+    "json",
+    "query",
+    "form",
+    "files",
+    "multipart",
+    "headers",
+    "cookies",
+    "view_args",
+}
 
 TITLES = {
     400: "Requête invalide",
@@ -114,6 +123,17 @@ def handle_engine_error(error: EngineError) -> Response:
     return error_response(500)
 
 
+def _first_error(errors: dict[str, Any], prefix: str = "") -> str | None:
+    """`field: message` for the first field at fault, down nested fields."""
+    key, found = next(iter(errors.items()))
+    name = f"{prefix}{key}"
+    if isinstance(found, dict) and found:
+        return _first_error(found, f"{name}.")
+    if isinstance(found, list) and found and isinstance(found[0], str):
+        return f"{name}: {found[0]}"
+    return None
+
+
 def handle_http_exception(error: HTTPException) -> Response:
     status = error.code or 500
     data = getattr(error, "data", None) or {}
@@ -126,6 +146,8 @@ def handle_http_exception(error: HTTPException) -> Response:
             flat.update(found if isinstance(found, dict) else {location: found})
         errors = flat
     detail = data.get("message") or (error.description if status < 500 else None)
+    if isinstance(errors, dict) and errors and not data.get("message"):
+        detail = _first_error(errors) or detail  # werkzeug's description is English and vague
     if not request.path.startswith("/api"):
         detail = None  # werkzeug's descriptions are English; the page says it in French
     response = error_response(status, detail, errors)

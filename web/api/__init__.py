@@ -11,6 +11,8 @@ from werkzeug.exceptions import HTTPException
 
 from ..auth import Unauthenticated
 from ..errors import ProblemSchema, handle_http_exception, problem
+from .links import LinksPlugin
+from .schemas.common import JSON_VALUE_SCHEMA
 
 PROBLEM = "application/problem+json"
 
@@ -84,10 +86,12 @@ def init_app(app: Flask) -> ConcertoApi:
         auth,
         calls,
         dossiers,
+        identifiers,
         incidents,
         instances,
         outbox,
         processes,
+        query_params,
         reviewers,
         session,
         tasks,
@@ -103,7 +107,7 @@ def init_app(app: Flask) -> ConcertoApi:
     api = ConcertoApi(
         app,
         spec_kwargs={
-            "extra_plugins": [ProblemContentPlugin()],
+            "extra_plugins": [ProblemContentPlugin(), LinksPlugin()],
             "components": {
                 "securitySchemes": {
                     "bearer": {"type": "http", "scheme": "bearer"},
@@ -113,8 +117,11 @@ def init_app(app: Flask) -> ConcertoApi:
             "security": [{"bearer": []}, {"session": []}],
         },
     )
+    identifiers.init_app(app, api)
     for module in (auth, calls, session, dossiers, reviewers, tasks, instances, processes,
                    incidents, outbox):  # fmt: skip
         api.register_blueprint(module.blp)
+    query_params.init_app(app, api)
+    api.spec.components.schema("JSONValue", JSON_VALUE_SCHEMA)
     app.register_error_handler(Unauthenticated, lambda _: problem(401, "authentification requise"))
     return api

@@ -101,7 +101,7 @@ class TokenList(MethodView):
         return current_engine().identity.tokens(account.username)
 
 
-@blp.route("/tokens/<int:token_id>")
+@blp.route("/tokens/<int(max=2147483647):token_id>")
 class TokenItem(MethodView):
     @blp.response(204)
     @blp.alt_response(401, schema=ProblemSchema)

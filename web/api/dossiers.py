@@ -11,6 +11,7 @@ from engine.models import Instance
 from workflows.fact import dossiers
 from workflows.fact.access import as_seen_by, has_role, history_seen_by, may_read_dossier
 from workflows.fact.calls import DOSSIER_PROCESS
+from workflows.fact.config import TRACKS
 from workflows.fact.roles import APPLICANT, COMMISSION, READERS
 
 from ..auth import current_account, requires
@@ -30,7 +31,8 @@ blp = Blueprint("dossiers", __name__, url_prefix="/api", description="Dossiers")
 
 
 class NewDossierSchema(ma.Schema):
-    track = ma.fields.String(required=True)
+    # a call offers some of these tracks; create_draft refuses the others
+    track = ma.fields.String(required=True, validate=ma.validate.OneOf([t["id"] for t in TRACKS]))
 
 
 class WithdrawalSchema(ma.Schema):
@@ -55,7 +57,7 @@ def _own(dossier_id: str) -> Instance:
     return dossier
 
 
-@blp.route("/calls/<reference>/dossiers")
+@blp.route("/calls/<reference:reference>/dossiers")
 class CallDossiers(MethodView):
     @blp.arguments(NewDossierSchema())
     @blp.response(201, InstanceSchema)
@@ -90,7 +92,7 @@ class Dossiers(MethodView):
         return SeenBy(query, lambda d: as_seen_by(user, d))
 
 
-@blp.route("/dossiers/<dossier_id>")
+@blp.route("/dossiers/<dossier_id:dossier_id>")
 class DossierById(MethodView):
     @blp.response(200, InstanceWithHistorySchema)
     @blp.alt_response(404, schema=ProblemSchema)
@@ -103,7 +105,7 @@ class DossierById(MethodView):
         return {**as_seen_by(user, dossier).__dict__, "history": history}
 
 
-@blp.route("/dossiers/<dossier_id>/draft")
+@blp.route("/dossiers/<dossier_id:dossier_id>/draft")
 class DossierDraft(MethodView):
     @blp.arguments(DataSchema())
     @blp.response(200, InstanceSchema)
@@ -118,9 +120,9 @@ class DossierDraft(MethodView):
         )
 
 
-@blp.route("/dossiers/<dossier_id>/deposit")
+@blp.route("/dossiers/<dossier_id:dossier_id>/deposit")
 class DossierDeposit(MethodView):
-    @blp.arguments(DepositSchema())
+    @blp.arguments(DepositSchema(), required=False)  # without a body: the draft as saved
     @blp.response(200, InstanceSchema)
     @blp.alt_response(403, schema=ProblemSchema)
     @blp.alt_response(409, schema=ProblemSchema)
@@ -137,6 +139,11 @@ class DossierDeposit(MethodView):
 
 
 class PieceFileSchema(ma.Schema):
+    """The multipart body of a piece: its file."""
+
+    class Meta:
+        unknown = ma.EXCLUDE  # other parts of the body are ignored
+
     file = Upload(required=True, metadata={"description": "PDF, JPEG or PNG, 10 Mo at most"})
 
 
@@ -148,9 +155,9 @@ class PieceSchema(ma.Schema):
     mimetype = ma.fields.String(metadata={"description": "as its content shows"})
 
 
-@blp.route("/dossiers/<dossier_id>/pieces/<key>")
+@blp.route("/dossiers/<dossier_id:dossier_id>/pieces/<string(maxlength=200):key>")
 class DossierPiece(MethodView):
-    @blp.arguments(PieceFileSchema(), location="files")
+    @blp.arguments(PieceFileSchema(), location="multipart")
     @blp.response(200, PieceSchema)
     @blp.alt_response(403, schema=ProblemSchema)
     @blp.alt_response(404, schema=ProblemSchema)
@@ -172,7 +179,7 @@ class DossierPiece(MethodView):
         )
 
 
-@blp.route("/dossiers/<dossier_id>/withdrawal")
+@blp.route("/dossiers/<dossier_id:dossier_id>/withdrawal")
 class DossierWithdrawal(MethodView):
     @blp.arguments(WithdrawalSchema())
     @blp.response(200, InstanceSchema)
@@ -194,7 +201,7 @@ class DocumentSchema(ma.Schema):
     created_at = ma.fields.AwareDateTime()
 
 
-@blp.route("/dossiers/<dossier_id>/documents")
+@blp.route("/dossiers/<dossier_id:dossier_id>/documents")
 class DossierDocuments(MethodView):
     @blp.response(200, DocumentSchema(many=True))
     @blp.alt_response(404, schema=ProblemSchema)
@@ -204,7 +211,7 @@ class DossierDocuments(MethodView):
         return current_engine().documents.list(_readable(dossier_id).id)
 
 
-@blp.route("/dossiers/<dossier_id>/documents/<name>")
+@blp.route("/dossiers/<dossier_id:dossier_id>/documents/<name>")
 class DossierDocument(MethodView):
     @blp.doc(
         responses={

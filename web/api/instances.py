@@ -13,7 +13,7 @@ from ..engine_access import current_engine
 from ..errors import ProblemSchema
 from .blueprint import Blueprint
 from .pagination import CountedPage, SeenBy
-from .schemas.common import InstanceSchema, InstanceWithHistorySchema
+from .schemas.common import InstanceSchema, InstanceWithHistorySchema, json_object
 
 blp = Blueprint("instances", __name__, url_prefix="/api/instances", description="Instances")
 
@@ -21,13 +21,13 @@ blp = Blueprint("instances", __name__, url_prefix="/api/instances", description=
 class StartInstanceSchema(ma.Schema):
     process_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
     business_key = ma.fields.String(validate=ma.validate.Length(min=1, max=200))
-    variables = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
+    variables = json_object("the instance's first variables", load_default=dict)
 
 
 class InstanceQueryArgsSchema(ma.Schema):
-    process_id = ma.fields.String()
+    process_id = ma.fields.String(validate=ma.validate.Length(max=200))
     status = ma.fields.String(validate=ma.validate.OneOf(["running", "completed", "cancelled"]))
-    business_key = ma.fields.String()
+    business_key = ma.fields.String(validate=ma.validate.Length(max=200))
 
 
 @blp.route("")
@@ -65,7 +65,7 @@ class Instances(MethodView):
         )
 
 
-@blp.route("/<instance_id>")
+@blp.route("/<uuid_id:instance_id>")
 class InstanceById(MethodView):
     @blp.response(200, InstanceWithHistorySchema)
     @blp.alt_response(404, schema=ProblemSchema)
@@ -79,7 +79,7 @@ class InstanceById(MethodView):
         return {**as_seen_by(user, instance).__dict__, "history": history}
 
 
-@blp.route("/<instance_id>/cancellation")
+@blp.route("/<uuid_id:instance_id>/cancellation")
 class InstanceCancellation(MethodView):
     @blp.response(200, InstanceSchema)
     @blp.alt_response(404, schema=ProblemSchema)

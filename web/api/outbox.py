@@ -28,7 +28,7 @@ class OutboxMessageSchema(ma.Schema):
 
 
 class OutboxArgsSchema(ma.Schema):
-    kind = ma.fields.String()
+    kind = ma.fields.String(validate=ma.validate.Length(max=100))
     status = ma.fields.String(validate=ma.validate.OneOf(["pending", "sent", "dead", "abandoned"]))
 
 

@@ -44,7 +44,12 @@ class FileContentSchema(ma.Schema):
     content = ma.fields.String()
 
 
-class UploadSchema(ma.Schema):
+class ProcessFilesSchema(ma.Schema):
+    """The multipart body of a validation: the process's files."""
+
+    class Meta:
+        unknown = ma.EXCLUDE  # other parts of the body are ignored
+
     files = ma.fields.List(
         Upload(),
         required=True,
@@ -53,7 +58,9 @@ class UploadSchema(ma.Schema):
     )
 
 
-class CommentSchema(ma.Schema):
+class DeploymentSchema(ProcessFilesSchema):
+    """The multipart body of a deployment: the process's files and a comment."""
+
     comment = ma.fields.String(load_default="", validate=ma.validate.Length(max=2000))
 
 
@@ -79,9 +86,9 @@ class Processes(MethodView):
         return current_engine().repository.list()
 
 
-@blp.route("/<process_id>/validation")
+@blp.route("/<string(maxlength=200):process_id>/validation")
 class ProcessValidation(MethodView):
-    @blp.arguments(UploadSchema(), location="files")
+    @blp.arguments(ProcessFilesSchema(), location="multipart")
     @blp.response(200, ValidationResultSchema)
     @blp.alt_response(422, schema=ProblemSchema)
     @requires(*MANAGERS)
@@ -92,14 +99,13 @@ class ProcessValidation(MethodView):
         return {"process_id": process_id, "valid": True, "message_starts": parsed.message_starts}
 
 
-@blp.route("/<process_id>/versions")
+@blp.route("/<string(maxlength=200):process_id>/versions")
 class ProcessVersions(MethodView):
-    @blp.arguments(UploadSchema(), location="files")
-    @blp.arguments(CommentSchema(), location="form")
+    @blp.arguments(DeploymentSchema(), location="multipart")
     @blp.response(201, VersionSchema)
     @blp.alt_response(422, schema=ProblemSchema)
     @requires(*MANAGERS)
-    def post(self, _files, form, process_id):
+    def post(self, form, process_id):
         """Deploy uploaded files (multipart `files`, optional `comment`) as the next version."""
         return current_engine().repository.deploy(
             process_id, _uploaded(), author=current_account().username, comment=form["comment"]

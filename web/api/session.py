@@ -8,6 +8,8 @@ from flask.views import MethodView
 
 from engine import ConflictError
 from workflows.fact import calls, commission
+from workflows.fact.config import ENVELOPE_MAX
+from workflows.fact.dossiers import DOSSIER_ID
 from workflows.fact.forms import complete_task
 from workflows.fact.roles import COMMISSION, MANAGERS
 
@@ -25,7 +27,9 @@ class DecisionSchema(ma.Schema):
     """One dossier's decision."""
 
     dossier = ma.fields.String(
-        required=True, metadata={"description": "The dossier's reference, one of the session's"}
+        required=True,
+        validate=ma.validate.Regexp(f"^{DOSSIER_ID}$"),
+        metadata={"description": "The dossier's reference, one of the session's"},
     )
     decision = ma.fields.String(
         required=True, validate=ma.validate.OneOf(list(commission.OUTCOMES))
@@ -33,7 +37,7 @@ class DecisionSchema(ma.Schema):
     amount = ma.fields.Integer(
         allow_none=True,
         load_default=None,
-        validate=ma.validate.Range(min=0),
+        validate=ma.validate.Range(min=0, max=ENVELOPE_MAX),
         metadata={
             "description": "Euros granted: the amount requested when accepted (the default), "
             "less when partial, 0 when refused (the default)"
@@ -46,8 +50,16 @@ class DecisionSchema(ma.Schema):
     )
 
 
+MAX_DECISIONS = 1000  # one per dossier before the commission: far more than a call receives
+
+
 class DecisionsSchema(ma.Schema):
-    decisions = ma.fields.List(ma.fields.Nested(DecisionSchema), required=True)
+    decisions = ma.fields.List(
+        ma.fields.Nested(DecisionSchema),
+        required=True,
+        validate=ma.validate.Length(max=MAX_DECISIONS),
+        metadata={"description": "One per dossier before the commission"},
+    )
 
 
 class CriterionSchema(ma.Schema):
@@ -86,7 +98,7 @@ def _session(reference: str) -> dict:
     }
 
 
-@blp.route("/<reference>/session")
+@blp.route("/<reference:reference>/session")
 class Session(MethodView):
     @blp.response(200, SessionSchema)
     @blp.alt_response(403, schema=ProblemSchema)
@@ -98,7 +110,7 @@ class Session(MethodView):
         return _session(reference)
 
 
-@blp.route("/<reference>/session/draft")
+@blp.route("/<reference:reference>/session/draft")
 class SessionDraft(MethodView):
     @blp.arguments(DecisionsSchema())
     @blp.response(200, SessionSchema)
@@ -114,7 +126,7 @@ class SessionDraft(MethodView):
         return _session(reference)
 
 
-@blp.route("/<reference>/session/closing")
+@blp.route("/<reference:reference>/session/closing")
 class SessionClosing(MethodView):
     @blp.arguments(DecisionsSchema())
     @blp.response(200, SessionSchema)

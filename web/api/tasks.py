@@ -67,7 +67,7 @@ class Tasks(MethodView):
         return query
 
 
-@blp.route("/<task_id>")
+@blp.route("/<uuid_id:task_id>")
 class TaskById(MethodView):
     @blp.response(200, TaskDetailSchema)
     @blp.alt_response(401, schema=ProblemSchema)
@@ -85,7 +85,7 @@ class TaskById(MethodView):
         }
 
 
-@blp.route("/<task_id>/claim")
+@blp.route("/<uuid_id:task_id>/claim")
 class TaskClaim(MethodView):
     @blp.response(200, TaskSchema)
     @blp.alt_response(404, schema=ProblemSchema)
@@ -97,7 +97,7 @@ class TaskClaim(MethodView):
         return current_engine().tasks.claim(task.id, actor=current_account().username)
 
 
-@blp.route("/<task_id>/release")
+@blp.route("/<uuid_id:task_id>/release")
 class TaskRelease(MethodView):
     @blp.response(200, TaskSchema)
     @blp.alt_response(404, schema=ProblemSchema)
@@ -109,7 +109,7 @@ class TaskRelease(MethodView):
         return current_engine().tasks.release(task.id, actor=current_account().username)
 
 
-@blp.route("/<task_id>/completion")
+@blp.route("/<uuid_id:task_id>/completion")
 class TaskCompletion(MethodView):
     @blp.arguments(CompleteTaskSchema())
     @blp.response(200, TaskSchema)

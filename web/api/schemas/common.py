@@ -2,7 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import marshmallow as ma
+
+from ...json_input import MAX_DEPTH, MAX_SAFE_INTEGER
+
+# Any JSON value a body may carry, as web.json_input reads them: numbers within ±2^53 (what
+# JavaScript clients keep exactly), nesting within MAX_DEPTH levels.
+_BOUND = {"minimum": -MAX_SAFE_INTEGER, "maximum": MAX_SAFE_INTEGER}
+_VALUE_REF = {"$ref": "#/components/schemas/JSONValue"}
+JSON_VALUE_SCHEMA: dict[str, Any] = {
+    "description": f"Any JSON value; numbers within ±2^53, nested {MAX_DEPTH} levels at most",
+    "nullable": True,
+    "anyOf": [
+        {"type": "string"},
+        {"type": "boolean"},
+        {"type": "integer", **_BOUND},
+        {"type": "number", **_BOUND},
+        {"type": "array", "items": _VALUE_REF},
+        {"type": "object", "additionalProperties": _VALUE_REF},
+    ],
+}
+
+
+def json_object(description: str, **kwargs: Any) -> ma.fields.Dict:
+    """An object of JSON values, documented as such."""
+    metadata = {"description": description, "additionalProperties": _VALUE_REF}
+    return ma.fields.Dict(keys=ma.fields.String(), metadata=metadata, **kwargs)
 
 
 class HistoryEntrySchema(ma.Schema):
@@ -32,10 +59,10 @@ class InstanceWithHistorySchema(InstanceSchema):
 class DataSchema(ma.Schema):
     """Form data: an object of variables."""
 
-    data = ma.fields.Dict(keys=ma.fields.String(), required=True)
+    data = json_object("the form's answers by field key", required=True)
 
 
 class DepositSchema(ma.Schema):
     """The deposit form's data; without it, the draft as last saved is deposited."""
 
-    data = ma.fields.Dict(keys=ma.fields.String(), load_default=None)
+    data = json_object("the deposit form's answers by field key", load_default=None)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from .common import json_object
+
 
 class TaskSchema(ma.Schema):
     id = ma.fields.String()
@@ -34,10 +36,10 @@ class TaskQueryArgsSchema(ma.Schema):
             "unassigned tasks of my roles' lanes; all: every open task (staff)"
         },
     )
-    process_id = ma.fields.String()
-    form_key = ma.fields.String()
-    business_key = ma.fields.String()
+    process_id = ma.fields.String(validate=ma.validate.Length(max=200))
+    form_key = ma.fields.String(validate=ma.validate.Length(max=200))
+    business_key = ma.fields.String(validate=ma.validate.Length(max=200))
 
 
 class CompleteTaskSchema(ma.Schema):
-    data = ma.fields.Dict(keys=ma.fields.String(), required=True)
+    data = json_object("the task form's answers, by field key", required=True)
