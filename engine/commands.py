@@ -15,7 +15,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from .clock import EngineClock
-from .errors import ConcurrencyError, ConflictError
+from .errors import (
+    ConcurrencyError,
+    ConflictError,
+    DuplicateError,
+    EngineError,
+    InvalidInputError,
+)
 
 T = TypeVar("T")
 
@@ -79,7 +85,7 @@ class CommandExecutor:
         except StaleDataError as exc:
             raise ConcurrencyError("the instance changed concurrently; retry") from exc
         except IntegrityError as exc:
-            raise ConflictError(f"concurrent change refused by the database: {exc.orig}") from exc
+            raise constraint_error(exc) from exc
         except DBAPIError as exc:
             if _is_serialization_failure(exc):
                 raise ConcurrencyError("concurrent change; retry") from exc
@@ -97,6 +103,37 @@ class CommandExecutor:
 
 def _writes(statement: str) -> bool:
     return statement.lstrip()[:7].upper().startswith(("INSERT", "UPDATE", "DELETE", "REPLACE"))
+
+
+def constraint_error(exc: IntegrityError) -> EngineError:
+    """What a constraint the database enforced says of the change (nothing was written): a
+    unique value already stored, a row referred to that does not exist (any more), or a value
+    the column refuses. None of them is a concurrent change of an instance."""
+    code = getattr(exc.orig, "sqlstate", None)  # PostgreSQL
+    text = str(exc.orig)
+    diag = getattr(exc.orig, "diag", None)
+    if code == "23505" or text.startswith("UNIQUE constraint failed"):
+        table, columns = _unique_target(text, diag)
+        where = f"{table} ({', '.join(columns)})" if columns else table
+        return DuplicateError(f"valeur déjà enregistrée : {where}".rstrip(" :"), columns=columns)
+    if code == "23503" or text.startswith("FOREIGN KEY constraint failed"):
+        return ConflictError("refusé : l'élément auquel ce changement se rapporte n'existe pas")
+    column = getattr(diag, "column_name", None) or text.rsplit(":", 1)[-1].strip()
+    return InvalidInputError(f"valeur refusée par la base de données : {column}")
+
+
+def _unique_target(text: str, diag: object) -> tuple[str, tuple[str, ...]]:
+    # PostgreSQL: "Key (process_id, business_key)=(...) already exists." and the table apart;
+    # SQLite: "UNIQUE constraint failed: instance.process_id, instance.business_key".
+    detail = getattr(diag, "message_detail", None) or ""
+    if detail.startswith("Key ("):
+        names = detail[len("Key (") :].split(")=", 1)[0].split(",")
+        return getattr(diag, "table_name", None) or "", tuple(n.strip() for n in names)
+    if ":" not in text:
+        return "", ()
+    qualified = [name.strip() for name in text.split(":", 1)[1].split(",")]
+    table = qualified[0].rsplit(".", 1)[0] if "." in qualified[0] else ""
+    return table, tuple(name.rsplit(".", 1)[-1] for name in qualified)
 
 
 def _is_serialization_failure(exc: DBAPIError) -> bool:

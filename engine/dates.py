@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,9 @@ _DURATION = re.compile(
 )
 # Far enough for any deadline, near enough that a typo (P99999999Y) is refused, not computed.
 MAX_YEARS = 1000
+# The years a date typed for a process may fall in: year 1 or 9999 is a typo, and converting it
+# to UTC or adding a delay to it overflows Python's datetime.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,17 @@ def parse_datetime(value: str | datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(f"datetime {value!s} has no UTC offset")
     return moment
+
+
+def in_plausible_years(moment: date) -> bool:
+    """Whether a date, or an aware instant read on the calendar (CALENDAR_ZONE), falls in
+    FIRST_YEAR..LAST_YEAR (an instant too far to convert does not)."""
+    if isinstance(moment, datetime) and moment.tzinfo is not None:
+        try:
+            moment = moment.astimezone(CALENDAR_ZONE)
+        except (OverflowError, ValueError):
+            return False
+    return FIRST_YEAR <= moment.year <= LAST_YEAR
 
 
 def iso(moment: datetime) -> str:

@@ -17,7 +17,7 @@ class InvalidInputError(EngineError):
     ) -> None:
         super().__init__(message)
         self.field = field
-        self.errors = errors or ({field: [message]} if field else {})
+        self.errors = errors or ({field: [message]} if field is not None else {})
 
 
 class DeploymentError(InvalidInputError):
@@ -30,6 +30,24 @@ class ForbiddenError(EngineError):
 
 class ConflictError(EngineError):
     """The state changed under the caller: claimed task, lost race, task no longer open."""
+
+
+class DuplicateError(ConflictError):
+    """A value that must be unique is already stored (a business key, a version number):
+    nothing was written. `columns` names what the unique constraint covers, when known."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        columns: tuple[str, ...] = (),
+        field: str | None = None,
+        errors: dict | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.columns = columns
+        self.field = field
+        self.errors = errors or ({field: [message]} if field is not None else {})
 
 
 class ConcurrencyError(ConflictError):

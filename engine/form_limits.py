@@ -6,6 +6,7 @@ deploy), and a bounded nesting."""
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -42,8 +43,39 @@ def _re2_pattern(
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-# Draft 2020-12, with `pattern` matched by RE2.
-FormValidator = validators.extend(Draft202012Validator, {"pattern": _re2_pattern})
+_DATE_PREFIX = re2.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _date_bound(before: bool) -> Any:
+    """`formatMinimum`/`formatMaximum` on the YYYY-MM-DD start of a date or datetime answer (a
+    malformed one is left to `pattern`): ISO dates of four-digit years compare as text."""
+
+    def check(validator: Any, bound: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+        if not validator.is_type(instance, "string") or not _DATE_PREFIX.search(instance):
+            return
+        day = instance[:10]
+        if (day < bound) if before else (day > bound):
+            yield ValidationError(f"{instance!r} is {'before' if before else 'after'} {bound}")
+
+    return check
+
+
+def _finite_number(checker: Any, instance: Any) -> bool:
+    # NaN passes every `minimum` and `maximum` (comparisons are false), and neither NaN nor an
+    # infinity can be stored as JSON or printed as an amount.
+    return Draft202012Validator.TYPE_CHECKER.is_type(instance, "number") and math.isfinite(instance)
+
+
+# Draft 2020-12, with `pattern` matched by RE2, date bounds, and numbers finite.
+FormValidator = validators.extend(
+    Draft202012Validator,
+    {
+        "pattern": _re2_pattern,
+        "formatMinimum": _date_bound(before=True),
+        "formatMaximum": _date_bound(before=False),
+    },
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", _finite_number),
+)
 
 
 def check_patterns(schema: Any) -> None:

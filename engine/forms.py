@@ -6,10 +6,13 @@ submitted data (from the viewer, the API or bots) against a Draft 2020-12 schema
 Mapping decisions (form-js component -> JSON Schema):
 
 - textfield, textarea -> string with minLength/maxLength/pattern (patterns are searched, as
-  form-js does with ``RegExp.test``); ``validationType`` email/phone add a format check.
-  A required text must contain a non-blank character (form-js only refuses ``""``).
+  form-js does with ``RegExp.test``, by RE2, where ``$`` ends the text as in JavaScript: a
+  trailing newline does not pass ``^[0-9]{14}$``); ``validationType`` email/phone add a format
+  check. A required text must contain a non-blank character (form-js only refuses ``""``).
+  A text without ``maxLength`` takes DEFAULT_MAX_LENGTH: no answer is unbounded.
 - number -> integer when ``decimalDigits`` is 0, or when it is absent and ``increment`` is a
-  whole number; otherwise number. ``serializeToString`` numbers are numeric strings.
+  whole number; otherwise number, finite (NaN and infinities are refused).
+  ``serializeToString`` numbers are numeric strings.
 - checkbox -> boolean. ``validate.required`` on a checkbox means "must be ticked", as in the
   form-js viewer, so the derived schema requires ``const: true``.
 - radio, select -> ``enum`` of the option values (strings, numbers or booleans, as the viewer
@@ -19,7 +22,9 @@ Mapping decisions (form-js component -> JSON Schema):
 - filepicker -> string: the reference of a document the host stored with the instance (the
   host checks that it exists); required means a document must be there.
 - datetime -> string: ``date`` YYYY-MM-DD (a real calendar date), ``time`` HH:MM with an
-  optional offset, ``datetime`` ISO 8601 local or with offset.
+  optional offset, ``datetime`` ISO 8601 local or with offset; a date or datetime falls in
+  the years FIRST_YEAR..LAST_YEAR (``formatMinimum``/``formatMaximum``, as ajv-formats names
+  them), since year 1 or 9999 is a typo that date arithmetic would overflow on.
 - group without ``path`` -> its fields sit at the enclosing level; with a ``path`` (dotted
   allowed) -> nested object; dotted keys nest the same way. dynamiclist -> array of objects.
 - text, html, spacer, separator, image, button, table, iframe, documentPreview carry no data;
@@ -36,12 +41,14 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import math
 from collections.abc import Mapping
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError
 
+from .dates import FIRST_YEAR, LAST_YEAR
 from .errors import DeploymentError, InvalidInputError
 from .form_limits import FormValidator, check_depth, check_patterns
 
@@ -69,6 +76,10 @@ DATETIME_PATTERN = (
 )
 DATETIME_PATTERNS = {"date": DATE_PATTERN, "time": TIME_PATTERN, "datetime": DATETIME_PATTERN}
 DECIMAL_STRING_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
+# Dates a form takes (compared on their YYYY-MM-DD part).
+DATE_BOUNDS = {"formatMinimum": f"{FIRST_YEAR}-01-01", "formatMaximum": f"{LAST_YEAR}-12-31"}
+# The length of a text the form leaves unbounded.
+DEFAULT_MAX_LENGTH = 10_000
 PATTERN_MESSAGES = {
     EMAIL_PATTERN: "adresse électronique invalide",
     PHONE_PATTERN: "numéro de téléphone invalide (format international attendu : +33 …)",
@@ -98,19 +109,33 @@ def json_schema(form: Mapping[str, Any]) -> dict[str, Any]:
 def validate(form: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, list[str]]:
     """French error messages per field key (dotted path when nested, ``_form`` for the whole
     object), in the form's field order; an empty dict when the data is valid."""
+    return _validated(form, data, {})
+
+
+def _validated(
+    form: Mapping[str, Any], data: Mapping[str, Any], extra: Mapping[str, list[str]]
+) -> dict[str, list[str]]:
     validator = _validator(form)
     errors: dict[str, list[str]] = {}
     for error in validator.iter_errors(data):
         for key, message in _messages(error):
             if message not in errors.setdefault(key, []):
                 errors[key].append(message)
+    for key, messages in extra.items():
+        errors.setdefault(key, list(messages))  # a field the form refuses keeps its reason
     order = {key: n for n, key in enumerate(_field_paths(validator.schema))}
     return dict(sorted(errors.items(), key=lambda item: order.get(item[0], len(order))))
 
 
-def check(form: Mapping[str, Any], data: Mapping[str, Any]) -> None:
-    """Raise InvalidInputError(field=first invalid key, errors=all) unless the data is valid."""
-    errors = validate(form, data)
+def check(
+    form: Mapping[str, Any],
+    data: Mapping[str, Any],
+    *,
+    extra: Mapping[str, list[str]] | None = None,
+) -> None:
+    """Raise InvalidInputError(field=first invalid key, errors=all) unless the data is valid.
+    `extra` holds what the host found wrong beside the form's rules, reported with them."""
+    errors = _validated(form, data, extra or {})
     if errors:
         field = next(iter(errors))
         message = f"formulaire invalide : {field} : {errors[field][0]}"
@@ -245,6 +270,8 @@ def _field_schema(component: Mapping[str, Any], required: bool) -> dict[str, Any
         schema = {"type": "string", "pattern": DATETIME_PATTERNS.get(subtype, DATE_PATTERN)}
         if schema["pattern"] == DATE_PATTERN:
             schema["format"] = "date"  # the pattern alone would accept 2020-02-31
+        if schema["pattern"] != TIME_PATTERN:
+            schema.update(DATE_BOUNDS)
     elif kind == "filepicker":  # the reference of a document the host stored for the instance
         schema = {"type": "string", "minLength": 1}
     elif kind == "expression":  # computed in the browser: nothing to check
@@ -262,6 +289,7 @@ def _text_schema(rules: Mapping[str, Any], required: bool) -> dict[str, Any]:
     for rule in ("minLength", "maxLength"):
         if isinstance(rules.get(rule), int):
             schema[rule] = rules[rule]
+    schema.setdefault("maxLength", DEFAULT_MAX_LENGTH)
     kind = rules.get("validationType")
     if kind == "email":
         schema.update(format="email", pattern=EMAIL_PATTERN)
@@ -347,6 +375,8 @@ def _message(error: ValidationError) -> str:
         return "obligatoire"  # optional fields accept empty answers, so this one is required
     if rule == "const":
         return "doit être coché" if value is True else f"doit valoir {_show(value)}"
+    if rule == "type" and isinstance(instance, float) and not math.isfinite(instance):
+        return "doit être un nombre fini"
     if rule == "type":
         types = value if isinstance(value, list) else [value]
         names = [TYPE_NAMES.get(t, t) for t in types if t != "null"]
@@ -362,6 +392,10 @@ def _message(error: ValidationError) -> str:
         return f"doit comporter au moins {value} caractère{'s' if value > 1 else ''}"
     if rule == "maxLength":
         return f"doit comporter au plus {value} caractères (actuellement {len(instance)})"
+    if rule == "formatMinimum":
+        return f"date trop ancienne : le {_day(value)} au plus tôt"
+    if rule == "formatMaximum":
+        return f"date trop lointaine : le {_day(value)} au plus tard"
     if rule == "pattern":
         return PATTERN_MESSAGES.get(value, f"ne respecte pas le format attendu ({value})")
     if rule == "format":
@@ -381,6 +415,11 @@ def _required_leaves(schema: Mapping[str, Any], path: str) -> list[str]:
         for key in schema["required"]
         for leaf in _required_leaves(schema["properties"][key], f"{path}.{key}")
     ]
+
+
+def _day(iso_date: str) -> str:
+    year, month, day = iso_date.split("-")
+    return f"{day}/{month}/{year}"
 
 
 def _show(value: Any) -> str:

@@ -38,7 +38,7 @@ class RuntimeService:
         version_id: int | None = None,
     ) -> Instance:
         """Start an instance of the latest (or a given) version and run it to its wait states."""
-        _check_variables(variables or {})
+        check_variable_names(variables or {})
 
         def command(session: Session) -> Instance:
             versions = VersionStore(session)
@@ -67,7 +67,7 @@ class RuntimeService:
     ) -> Instance:
         """Change variables of a running instance; date timers reading them are rescheduled.
         `documents` (a file a person uploaded, say) are stored with it in the same step."""
-        _check_variables(variables)
+        check_variable_names(variables)
         return self.update_variables(
             instance_id, lambda _: variables, actor=actor, documents=documents
         )
@@ -90,7 +90,7 @@ class RuntimeService:
             steps = Steps(session, self._runner)
             execution = _running(steps, instance_id)
             variables = change(steps.instance(instance_id).variables)
-            _check_variables(variables)
+            check_variable_names(variables)
             execution.documents.extend(documents)
             execution.notify(notices)
             execution.set_variables(variables)
@@ -200,10 +200,16 @@ def _running(steps: Steps, instance_id: str):  # type: ignore[no-untyped-def]
     return execution
 
 
-def _check_variables(variables: Mapping[str, Any]) -> None:
+def check_variable_names(variables: Mapping[str, Any]) -> None:
+    """Names become process variables (and names in scripts): identifiers not starting with _;
+    refused with the name at fault as the field."""
     for name in variables:
         if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
-            raise InvalidInputError(f"invalid variable name {name!r}", field=name)
+            raise InvalidInputError(
+                f"nom de variable invalide : {str(name)[:100]!r} (lettres, chiffres et _, "
+                "sans _ au début)",
+                field=str(name)[:100],
+            )
 
 
 def to_model(record: InstanceRecord | InstanceRow | Row[Any]) -> Instance:

@@ -13,6 +13,7 @@ from .commands import CommandExecutor
 from .errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from .models import Instance, Notice, UserTask
 from .query import Query
+from .runtime import check_variable_names
 from .runtime import to_model as instance_model
 from .steps import Runner, Steps
 from .storage.records import UserTaskRecord
@@ -69,9 +70,7 @@ class TaskService:
         """
         if not isinstance(data, Mapping):
             raise InvalidInputError("task data must be an object", field="data")
-        for name in data:
-            if not isinstance(name, str) or not name.isidentifier() or name.startswith("_"):
-                raise InvalidInputError(f"invalid variable name {name!r}", field=name)
+        check_variable_names(data)
 
         def command(session: Session) -> UserTask:
             steps = Steps(session, self._runner)

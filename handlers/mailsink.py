@@ -19,11 +19,20 @@ from aiosmtpd.handlers import Mailbox
 
 def start_sink(maildir: Path, *, host: str = "127.0.0.1", port: int = 8025) -> Controller:
     """Start the server in a background thread; call `.stop()` on the result to end it."""
-    maildir.parent.mkdir(parents=True, exist_ok=True)
-    mailbox.Maildir(str(maildir), create=True)  # with its tmp, new and cur folders
+    ensure_maildir(maildir)
     controller = Controller(Mailbox(str(maildir)), hostname=host, port=port)
     controller.start()
     return controller
+
+
+def ensure_maildir(maildir: Path) -> None:
+    """The Maildir's tmp, new and cur folders, made if missing. `mailbox.Maildir` makes them
+    only with a folder it creates itself: in a folder that already exists (made by hand, or by
+    an older start), every mail delivered would fail to be written."""
+    if maildir.exists() and not maildir.is_dir():
+        raise NotADirectoryError(f"{maildir} existe et n'est pas un dossier")
+    for folder in ("tmp", "new", "cur"):
+        (maildir / folder).mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 @dataclass(frozen=True)

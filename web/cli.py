@@ -128,7 +128,10 @@ def build_assets_command() -> None:
 @click.option("--maildir", default=str(MAILDIR), show_default=True, type=click.Path())
 def mail_sink(port: int, maildir: str) -> None:
     """A local SMTP server keeping every mail received (development)."""
-    sink = start_sink(Path(maildir), port=port)
+    try:
+        sink = start_sink(Path(maildir), port=port)
+    except OSError as exc:  # not a folder, not writable, port taken: say so, not a traceback
+        raise click.ClickException(f"serveur de courriel local non démarré : {exc}") from exc
     click.echo(f"SMTP local sur 127.0.0.1:{port}, courriels gardés dans {maildir}")
     stopping = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from workflows.fact.bots import deposit_form
 
-from .conftest import PIECES, Api
+from .conftest import PIECES, Api, call_config
 
 
 def test_dossiers_applicant_creates_reads_and_lists_only_their_own(api: Api) -> None:
@@ -101,12 +101,12 @@ def test_dossiers_deposit_in_the_last_microsecond_is_on_time_and_not_after(
     clock_back: Api,
 ) -> None:
     api = clock_back
-    config = {
-        "reference": "LAST",
-        "publication_at": api.clock.now().isoformat(),
-        "deposit_deadline": "2020-03-01T23:59:59",  # Paris time
-        "commission_at": "2020-03-20T09:30:00",
-    }
+    config = call_config(
+        "LAST",
+        publication_at=api.clock.now().isoformat(),
+        deposit_deadline="2020-03-01T23:59:59",  # Paris time
+        commission_at="2020-03-20T09:30:00",
+    )
     assert api.post("/api/calls", "staff", json={"config": config}).status_code == 201
     api.engine.timers.fire_due()  # published
     closing = datetime(2020, 3, 1, 23, 0, tzinfo=UTC)  # 2 March 00:00:00, Paris winter time

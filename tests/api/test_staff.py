@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from tests import samples
 
-from .conftest import Api
+from .conftest import Api, call_config
 
 
 def test_calls_list_read_and_roles(api: Api) -> None:
@@ -23,12 +23,12 @@ def test_calls_list_read_and_roles(api: Api) -> None:
 def test_calls_create_validates_dates_by_field(api: Api) -> None:
     typo = api.post(
         "/api/calls", "staff",
-        json={"config": {"reference": "2020-02", "commission_at": "2019-05-05T09:30:00"}},
+        json={"config": call_config("2020-02", commission_at="2019-05-05T09:30:00")},
     )  # fmt: skip
     assert typo.status_code == 422 and "commission_at" in typo.json["errors"]
-    created = api.post("/api/calls", "staff", json={"config": {"reference": "2020-02"}})
+    created = api.post("/api/calls", "staff", json={"config": call_config("2020-02")})
     assert created.status_code == 201 and created.json["business_key"] == "2020-02"
-    duplicate = api.post("/api/calls", "staff", json={"config": {"reference": "2020-02"}})
+    duplicate = api.post("/api/calls", "staff", json={"config": call_config("2020-02")})
     assert duplicate.status_code == 409
 
 
@@ -164,7 +164,7 @@ def test_calls_refuse_a_date_without_time_and_dates_already_past_in_french(
     api = clock_back
     date_only = api.post(
         "/api/calls", "staff",
-        json={"config": {"reference": "2020-03", "deposit_deadline": "2020-04-14"}},
+        json={"config": call_config("2020-03", deposit_deadline="2020-04-14")},
     )  # fmt: skip
     assert date_only.status_code == 422
     assert date_only.json["errors"]["deposit_deadline"] == [
@@ -172,24 +172,24 @@ def test_calls_refuse_a_date_without_time_and_dates_already_past_in_french(
     ]
     year_one = api.post(
         "/api/calls", "staff",
-        json={"config": {"reference": "2020-03", "publication_at": "0001-01-01T00:00:00"}},
+        json={"config": call_config("2020-03", publication_at="0001-01-01T00:00:00")},
     )  # fmt: skip
     assert year_one.status_code == 422
     assert "date hors des années" in year_one.json["errors"]["publication_at"][0]
     api.clock.set(datetime(2020, 6, 1, tzinfo=UTC))  # every seed date is past now
-    past = api.post("/api/calls", "staff", json={"config": {"reference": "2020-04"}})
+    past = api.post("/api/calls", "staff", json={"config": call_config("2020-04")})
     assert past.status_code == 422 and "déjà passée" in past.json["errors"]["deposit_deadline"][0]
     assert api.get("/api/calls/2020-04", "staff").status_code == 404  # nothing opened
     confirmed = api.post(
         "/api/calls", "staff",
-        json={"config": {"reference": "2020-04", "confirm_past_dates": True}},
+        json={"config": call_config("2020-04", confirm_past_dates=True)},
     )  # fmt: skip
     assert confirmed.status_code == 201
     api.engine.runtime.cancel(confirmed.json["id"], actor="staff")  # the module's app goes on
 
 
 def test_calls_commission_moved_over_the_api(api: Api) -> None:
-    config = {"reference": "MOVE", "publication_at": api.clock.now().isoformat()}
+    config = call_config("MOVE", publication_at=api.clock.now().isoformat())
     assert api.post("/api/calls", "staff", json={"config": config}).status_code == 201
     api.engine.timers.fire_due()  # published
     dossier = api.draft("ana", call="MOVE")

@@ -116,8 +116,8 @@ def test_applicant_drafts_saves_and_deposits_a_dossier(
         ("Subvention demandée au Fact (€)", "45000"),
     ):
         page.get_by_label(label).fill(value)
-    page.get_by_label("Le CSE a été informé du contenu du projet").check()
-    page.get_by_label("Le CSE sera associé à la mise en œuvre du projet").check()
+    page.get_by_label("Oui, le CSE a été informé du contenu du projet").check()
+    page.get_by_label("Oui, le CSE sera associé à la mise en œuvre du projet").check()
     page.get_by_label("Modalités d'information du CSE (réunion, consultation…)").fill("Réunion")
     page.click("text=Déposer le dossier")  # flushes the pending save first
     page.wait_for_url(re.compile(rf".*/dossiers/{dossier}$"))
@@ -197,8 +197,8 @@ def test_a_dossier_is_filled_and_deposited_with_the_keyboard_alone(
     }
     ticks = {
         "Axe 2 — Capitalisation et transfert pour la montée en compétences des acteurs",
-        "Le CSE a été informé du contenu du projet",
-        "Le CSE sera associé à la mise en œuvre du projet",
+        "Oui, le CSE a été informé du contenu du projet",  # a radio: Space picks it
+        "Oui, le CSE sera associé à la mise en œuvre du projet",
     }
     chosen: set[str] = set()
 

@@ -1,4 +1,4 @@
-"""Calls for projects: list, read, open a new one (seed defaults), move their dates."""
+"""Calls for projects: list, read, open a new one, move their dates."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from ..engine_access import current_engine
 from ..errors import ProblemSchema
 from .blueprint import Blueprint
 from .pagination import CountedPage, SeenBy
-from .schemas.common import InstanceSchema
+from .schemas.common import InstanceSchema, json_object
 
 blp = Blueprint("calls", __name__, url_prefix="/api/calls", description="Calls for projects")
 
@@ -29,8 +29,17 @@ class CommissionSchema(ma.Schema):
     commission_at = AwareDateTime(required=True)
 
 
+class NewCallSchema(ma.Schema):
+    config = json_object(
+        "The call's configuration: reference, title, publication_at, deposit_deadline, "
+        "commission_at and envelope are required; the other fields take the FACT seed's values "
+        "where missing",
+        load_default=dict,
+    )
+
+
 class ConfigChangeSchema(ma.Schema):
-    config = ma.fields.Dict(keys=ma.fields.String(), required=True)
+    config = json_object("the fields to change, by name", required=True)
 
 
 class RescheduleSchema(ma.Schema):
@@ -48,21 +57,25 @@ class Calls(MethodView):
         query = current_engine().runtime.query().process(calls.CALL_PROCESS)
         return SeenBy(query, lambda call: call_as_seen_by(user, call))
 
-    @blp.arguments(ma.Schema.from_dict({"config": ma.fields.Dict(load_default=dict)})())
+    @blp.arguments(NewCallSchema(), required=False)  # without a body: 422 naming each field
     @blp.response(201, InstanceSchema)
     @blp.alt_response(403, schema=ProblemSchema)
     @blp.alt_response(409, schema=ProblemSchema)
     @blp.alt_response(422, schema=ProblemSchema)
     @requires(*MANAGERS)
     def post(self, body):
-        """Open a call: its configuration, the seed's values by default (dates in Paris time).
+        """Open a call: its configuration, with at least its reference, title, publication,
+        deposit deadline, commission (dates in Paris time) and envelope; the rest (tracks,
+        axes, criteria, contact, reminders...) defaults to the FACT seed's.
 
         A call whose deposit deadline has already passed is refused unless the configuration
         says `confirm_past_dates: true`."""
-        return calls.open_call(current_engine(), body["config"], actor=current_account().username)
+        return calls.open_call(
+            current_engine(), body["config"], actor=current_account().username, seed=False
+        )
 
 
-@blp.route("/<reference>")
+@blp.route("/<reference:reference>")
 class CallByReference(MethodView):
     @blp.response(200, InstanceSchema)
     @blp.alt_response(404, schema=ProblemSchema)
@@ -83,7 +96,7 @@ class CallByReference(MethodView):
         )
 
 
-@blp.route("/<reference>/deadline")
+@blp.route("/<reference:reference>/deadline")
 class CallDeadline(MethodView):
     @blp.arguments(DeadlineSchema())
     @blp.response(200, RescheduleSchema)
@@ -96,7 +109,7 @@ class CallDeadline(MethodView):
         return _reschedule(reference, body)
 
 
-@blp.route("/<reference>/commission")
+@blp.route("/<reference:reference>/commission")
 class CallCommission(MethodView):
     @blp.arguments(CommissionSchema())
     @blp.response(200, RescheduleSchema)

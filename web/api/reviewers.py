@@ -4,12 +4,14 @@ consensus staff open when the reviewers disagree."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 import marshmallow as ma
 from flask.views import MethodView
 
 from engine import NotFoundError
+from engine.dates import FIRST_YEAR, LAST_YEAR
 from engine.models import Instance
 from workflows.fact import dossiers
 from workflows.fact.consensus import open_consensus
@@ -66,6 +68,12 @@ class ReplacementSchema(ma.Schema):
 class ConsensusSchema(ma.Schema):
     due = ma.fields.Date(
         load_default=None,
+        validate=ma.validate.Range(
+            min=date(FIRST_YEAR, 1, 1),
+            max=date(LAST_YEAR, 12, 31),
+            error=f"date hors des années {FIRST_YEAR} à {LAST_YEAR}",
+        ),
+        error_messages={"invalid": "date attendue au format AAAA-MM-JJ"},
         metadata={"description": "The day the reviews are due again (the commission's if none)"},
     )
 
@@ -98,7 +106,7 @@ def _seats(dossier_id: str) -> list:
     return panel_of(current_engine(), _dossier(dossier_id))
 
 
-@blp.route("/<dossier_id>/reviewers")
+@blp.route("/<dossier_id:dossier_id>/reviewers")
 class Reviewers(MethodView):
     @blp.response(200, SeatSchema(many=True))
     @blp.alt_response(403, schema=ProblemSchema)
@@ -118,7 +126,7 @@ class Reviewers(MethodView):
         return _seats(dossier_id)
 
 
-@blp.route("/<dossier_id>/reviewers/<reviewer>")
+@blp.route("/<dossier_id:dossier_id>/reviewers/<string(maxlength=150):reviewer>")
 class Reviewer(MethodView):
     @blp.arguments(ReplacementSchema())
     @_staff_change(200)
@@ -137,9 +145,9 @@ class Reviewer(MethodView):
         return _seats(dossier_id)
 
 
-@blp.route("/<dossier_id>/consensus")
+@blp.route("/<dossier_id:dossier_id>/consensus")
 class Consensus(MethodView):
-    @blp.arguments(ConsensusSchema())
+    @blp.arguments(ConsensusSchema(), required=False)  # without a body: the commission's day
     @blp.response(204)
     @blp.alt_response(403, schema=ProblemSchema)
     @blp.alt_response(404, schema=ProblemSchema)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from stdnum import luhn
+
 from engine import ConflictError, Engine, NotFoundError
 from engine.models import UserTask
 
@@ -101,7 +103,7 @@ def deposit_form(
     headcount: int = 50,
     cse_informed: bool = True,
     amount: int = 60_000,
-    siret: str = "12345678900018",
+    siret: str = "12345678200010",  # made up, with a right Luhn key
     axes: tuple[int, ...] = (1,),
 ) -> dict[str, Any]:
     """A complete deposit form as an applicant fills it in."""
@@ -123,6 +125,15 @@ def deposit_form(
         "budget_total": amount * 2,
         "amount_requested": amount,
     }
+
+
+def sample_siret(rng: random.Random) -> str:
+    """A made-up SIRET whose SIREN and whole number have right Luhn keys, as deposits need (one
+    draw, as simulations of a seed replay the same)."""
+    digits = f"{rng.randrange(10**13, 10**14):014d}"
+    siren = digits[:8] + luhn.calc_check_digit(digits[:8])
+    establishment = siren + digits[8:12]
+    return establishment + luhn.calc_check_digit(establishment)
 
 
 # The smallest PDF a reader opens: what simulated applicants send as each piece.
@@ -206,7 +217,7 @@ class Bots:
                     headcount=applicant.headcount,
                     cse_informed=applicant.cse_informed,
                     amount=applicant.amount,
-                    siret=f"{self.rng.randrange(10**13, 10**14):014d}",
+                    siret=sample_siret(self.rng),
                     axes=tuple(self.rng.sample([1, 2, 3], self.rng.randint(1, 3))),
                 ),
                 actor=applicant.user,

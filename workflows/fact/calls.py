@@ -7,14 +7,14 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from engine import ConflictError, Engine, InvalidInputError
-from engine.dates import end_of_second
+from engine import ConflictError, DuplicateError, Engine, InvalidInputError
+from engine.dates import end_of_second, in_plausible_years
 from engine.models import Instance, ProcessVersion
 
 from .. import PROJECT_ROOT
 from ..french import datetime_fr
 from ..schemas import invalid
-from .config import FIRST_YEAR, LAST_YEAR, PARIS, load_config, past_dates, process_variables
+from .config import YEARS_REFUSED, load_config, past_dates, process_variables
 
 BPMN_DIR = PROJECT_ROOT / "bpmn" / "fact"
 CALL_PROCESS = "fact_call"
@@ -43,21 +43,34 @@ def deploy(engine: Engine, *, author: str = "system") -> dict[str, ProcessVersio
     }
 
 
-def open_call(engine: Engine, raw_config: dict[str, Any] | None, *, actor: str) -> Instance:
-    """Validate a configuration (seed defaults) and start its call process."""
+def open_call(
+    engine: Engine, raw_config: dict[str, Any] | None, *, actor: str, seed: bool = True
+) -> Instance:
+    """Validate a configuration and start its call process. With `seed`, what it leaves out
+    takes the 2020-01 call's values (the demo, the simulator, tests); without, the reference,
+    title, dates and envelope must be given."""
     try:
-        config = load_config(raw_config)
+        config = load_config(raw_config, seed=seed)
     except ValidationError as exc:
         raise invalid(exc) from exc
     refusal = past_dates(config, engine.clock.now())
     if refusal:
         raise InvalidInputError(refusal, field="deposit_deadline")
-    return engine.runtime.start(
-        CALL_PROCESS,
-        business_key=config["reference"],
-        variables=process_variables(config),
-        actor=actor,
-    )
+    try:
+        return engine.runtime.start(
+            CALL_PROCESS,
+            business_key=config["reference"],
+            variables=process_variables(config),
+            actor=actor,
+        )
+    except DuplicateError as exc:
+        if "business_key" not in exc.columns:
+            raise
+        raise DuplicateError(
+            f"un appel à projets de référence {config['reference']} existe déjà",
+            columns=exc.columns,
+            field="reference",
+        ) from exc
 
 
 EDITABLE = (
@@ -185,6 +198,6 @@ def _aware(moment: datetime | None, field: str) -> datetime | None:
         return None
     if moment.tzinfo is None:
         raise InvalidInputError("date et heure avec fuseau attendues", field=field)
-    if not FIRST_YEAR <= moment.astimezone(PARIS).year <= LAST_YEAR:
-        raise InvalidInputError(f"date hors des années {FIRST_YEAR} à {LAST_YEAR}", field=field)
+    if not in_plausible_years(moment):
+        raise InvalidInputError(YEARS_REFUSED, field=field)
     return moment

@@ -13,6 +13,8 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
+from engine.dates import FIRST_YEAR, LAST_YEAR, in_plausible_years
+
 from ..french import PARIS, datetime_fr
 from ..schemas import EMAIL_INVALID, FrenchSchema
 
@@ -86,7 +88,7 @@ CONTACT = {
 
 
 # A date beyond these is a typo (year 1 or 9999), and no mail or document could print it.
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+YEARS_REFUSED = f"date hors des années {FIRST_YEAR} à {LAST_YEAR}"
 
 
 class TrackSchema(FrenchSchema):
@@ -129,8 +131,8 @@ class AwareDateTime(fields.AwareDateTime):
                 "(heure de Paris)"
             )
         moment = super()._deserialize(value, attr, data, **kwargs)
-        if not FIRST_YEAR <= moment.astimezone(PARIS).year <= LAST_YEAR:
-            raise ValidationError(f"date hors des années {FIRST_YEAR} à {LAST_YEAR}")
+        if not in_plausible_years(moment):  # also one whose conversion to UTC would overflow
+            raise ValidationError(YEARS_REFUSED)
         return moment
 
 
@@ -139,11 +141,17 @@ def _reminder_days(days: list[int]) -> None:
         raise ValidationError("un même jour de rappel est donné deux fois")
 
 
+ENVELOPE_MAX = 10**9  # euros: no call shares out more, nor grants more to one dossier
+
+# A call's reference, its business key: it heads its dossiers' numbers and appears in URLs.
+REFERENCE = r"[0-9A-Za-z][0-9A-Za-z._-]{0,40}"
+
+
 class CallConfigSchema(FrenchSchema):
     reference = fields.String(
         load_default="2020-01",
         validate=validate.Regexp(
-            r"^[0-9A-Za-z][0-9A-Za-z._-]{0,40}\Z",
+            rf"^{REFERENCE}\Z",
             error="référence invalide : lettres, chiffres, « . », « _ » ou « - » (41 au plus)",
         ),
     )
@@ -191,7 +199,7 @@ class CallConfigSchema(FrenchSchema):
     envelope = fields.Integer(
         load_default=800_000,
         strict=True,
-        validate=validate.Range(min=1, max=10**9, error="de 1 € à 1 milliard d'euros"),
+        validate=validate.Range(min=1, max=ENVELOPE_MAX, error="de 1 € à 1 milliard d'euros"),
     )
     tracks = fields.List(fields.Nested(TrackSchema), load_default=lambda: list(TRACKS))
     axes = fields.List(fields.Nested(LabelledSchema), load_default=lambda: list(AXES))
@@ -224,13 +232,35 @@ class CallConfigSchema(FrenchSchema):
     @post_load
     def _to_utc(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
         for key in ("publication_at", "deposit_deadline", "commission_at"):
-            data[key] = data[key].astimezone(UTC)
+            if key in data:  # left out of a partial load
+                data[key] = data[key].astimezone(UTC)
         return data
 
 
-def load_config(raw: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Validated configuration; raises marshmallow.ValidationError naming each bad field."""
-    return CallConfigSchema().load(raw or {})
+# What the 2020-01 seed gives a call that only that call can take: any other call says its own.
+OWN_VALUES = (
+    "reference",
+    "title",
+    "publication_at",
+    "deposit_deadline",
+    "commission_at",
+    "envelope",
+)
+
+
+def load_config(raw: dict[str, Any] | None = None, *, seed: bool = True) -> dict[str, Any]:
+    """Validated configuration; raises marshmallow.ValidationError naming each bad field.
+    Without `seed`, the fields of OWN_VALUES are required rather than taken from the seed."""
+    raw = raw or {}
+    missing = {} if seed else {k: ["champ obligatoire"] for k in OWN_VALUES if k not in raw}
+    try:
+        # A field left out is then left out: neither taken from the seed nor compared.
+        config = CallConfigSchema().load(raw, partial=tuple(missing))
+    except ValidationError as exc:
+        raise ValidationError({**missing, **exc.normalized_messages()}) from exc
+    if missing:
+        raise ValidationError(missing)
+    return config
 
 
 def past_dates(config: dict[str, Any], now: datetime) -> str | None:

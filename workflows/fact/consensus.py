@@ -52,7 +52,7 @@ def open_consensus(engine: Engine, dossier: Instance, *, actor: str, due: Any = 
         raise InvalidInputError(
             "les évaluateurs ne divergent de deux points sur aucun critère", field="consensus"
         )
-    due_at = due_at_of(due) or dossier.variables.get("commission_at")
+    due_at = due_at_of(due, field="due") or dossier.variables.get("commission_at")
     scored = {r.reviewer for r in synthesis.scored}
     kept = {
         str(r.get("reviewer")): draft_shape(r)

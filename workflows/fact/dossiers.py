@@ -13,10 +13,13 @@ from engine.models import Instance, UserTask
 from ..french import datetime_fr, deadline_fr
 from .attachments import Piece, attach, pieces_of, references
 from .calls import DOSSIER_PROCESS, get_call
+from .config import REFERENCE
 from .deadlines import closing_time, too_late
 from .forms import complete_task, task_form
 
 NUMBER_ATTEMPTS = 5
+# A dossier's number, its business key: `<call>-NNNN` (see `create_draft`).
+DOSSIER_ID = rf"{REFERENCE}-[0-9]{{4,9}}"
 DEPOSIT_ATTEMPTS = 3  # a deposit racing another step on its draft is tried again
 
 

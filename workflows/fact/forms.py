@@ -17,6 +17,7 @@ from .commission import check_decisions, session_dossiers
 from .consensus import ELEMENT as CONSENSUS
 from .consensus import open_on as consensus_running
 from .deadlines import check_on_time
+from .identifiers import identifier_errors
 from .panel import on_submit
 from .reviewers import check_assignment
 from .reviews import check_review, due_at_of, with_status
@@ -91,12 +92,14 @@ def complete_task(
         if allowed is not None:
             allowed(task, instance)
         form = task_form(engine, task, instance)
+        extra: dict[str, list[str]] = {}
         if task.form_key == "deposit":
             check_on_time(instance.variables, engine.clock.now())
             check_axes(instance.variables, data)
             check_pieces(form or {}, instance.variables, data)
+            extra = identifier_errors(data)  # told with the form's own faults
         if form is not None:  # a task without a form takes any data
-            check(form, data)
+            check(form, data, extra=extra)
 
     try:
         task = engine.tasks.get(task_id)

@@ -10,7 +10,7 @@ from datetime import datetime, time
 from typing import Any
 
 from engine import Engine, InvalidInputError
-from engine.dates import CALENDAR_ZONE
+from engine.dates import CALENDAR_ZONE, FIRST_YEAR, LAST_YEAR, in_plausible_years
 from engine.models import Instance, UserTask
 
 DRAFTS = "review_drafts"  # {reviewer: review as last typed}, confidential like the reviews
@@ -84,14 +84,18 @@ def with_status(variables: Mapping[str, Any], changed: Mapping[str, str | None])
     return {STATUS: {name: state for name, state in status.items() if state is not None}}
 
 
-def due_at_of(day: Any) -> str | None:
+def due_at_of(day: Any, *, field: str = "review_due") -> str | None:
     """An assignment's due day as the end of that day, Paris time (ISO)."""
     if not isinstance(day, str) or not day:
         return None
     try:
         moment = datetime.combine(datetime.fromisoformat(day).date(), time(23, 59, 59))
     except ValueError:
-        raise InvalidInputError("date invalide", field="review_due") from None
+        raise InvalidInputError(
+            "date invalide (format attendu : AAAA-MM-JJ)", field=field
+        ) from None
+    if not in_plausible_years(moment.replace(tzinfo=CALENDAR_ZONE)):  # timers could not run
+        raise InvalidInputError(f"date hors des années {FIRST_YEAR} à {LAST_YEAR}", field=field)
     return moment.replace(tzinfo=CALENDAR_ZONE).isoformat()
 
 

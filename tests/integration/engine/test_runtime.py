@@ -11,8 +11,10 @@ import pytest
 from sqlalchemy.exc import DBAPIError
 
 from engine import (
+    ConcurrencyError,
     ConflictError,
     DeploymentError,
+    DuplicateError,
     Engine,
     EngineConfig,
     FrozenClock,
@@ -185,11 +187,17 @@ def test_runtime_business_key_is_unique_per_process(approval: Engine) -> None:
     approval.runtime.start(
         "approval", business_key="same", variables={"x": 1, "deadline": DEADLINE}
     )
-    with pytest.raises(ConflictError):
+    before = (approval.tasks.query().count(), approval.timers.next_due())
+    with pytest.raises(DuplicateError) as duplicate:  # a constraint, not a concurrent change
         approval.runtime.start(
             "approval", business_key="same", variables={"x": 1, "deadline": DEADLINE}
         )
+    assert duplicate.value.columns == ("process_id", "business_key")
+    assert str(duplicate.value) == "valeur déjà enregistrée : instance (process_id, business_key)"
+    assert isinstance(duplicate.value, ConflictError)
+    assert not isinstance(duplicate.value, ConcurrencyError)
     assert approval.runtime.query().business_key("same").count() == 1
+    assert (approval.tasks.query().count(), approval.timers.next_due()) == before
 
 
 def test_runtime_racing_completions_of_one_task_one_wins_nothing_else_written(

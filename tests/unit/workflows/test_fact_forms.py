@@ -81,8 +81,8 @@ FACT_EXAMPLES: dict[str, dict[str, Any]] = {
 REQUIRED_KEYS = {
     "deposit-entreprise": [
         "holder_name", "siret", "holder_type", "headcount", "axes", "title", "summary",
-        "objectives", "methodology", "budget_total", "amount_requested",
-        "cse_opinion", "budget_annex", "rib", "legal_document",
+        "objectives", "methodology", "cse_informed", "cse_associated", "budget_total",
+        "amount_requested", "cse_opinion", "budget_annex", "rib", "legal_document",
     ],
     "eligibility": ["eligible", "eligibility_reason"],
     "assignment": ["reviewers"],
