@@ -16,6 +16,7 @@ from workflows.signing import secret_key
 from . import api, assets, auth, pages
 from .engine_access import current_engine
 from .errors import handle_engine_error
+from .json_input import StrictJSONProvider
 
 
 class DefaultSettings:
@@ -31,11 +32,12 @@ class DefaultSettings:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True  # a 429 says when to try again (Retry-After)
     # A piece is at most 10 Mo (workflows.fact.attachments); the rest is the form around it.
-    MAX_CONTENT_LENGTH = 11 * 1024 * 1024
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 11 * 1024 * 1024))
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.json = StrictJSONProvider(app)
     app.config.from_object(DefaultSettings)
     if test_config is None:
         app.config.from_pyfile("concerto.cfg", silent=True)

@@ -111,6 +111,8 @@ def init_app(app: Flask) -> None:
         if unsafe and cookie_session and not exempt and _load_bearer_user(request) is None:
             csrf.protect()
 
+    app.before_request(_access_before_parsing)  # a forged write is refused as forged first
+
 
 _CSRF_EXEMPT: set[str] = set()
 
@@ -136,11 +138,38 @@ def requires(*roles: str) -> Callable[[F], F]:
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            account = current_account()
-            if roles and not account.has_any(roles):
-                raise ForbiddenError("votre rôle ne permet pas cette action")
+            _check_access(roles)
             return view(*args, **kwargs)
 
+        # Read before the request's body is parsed (see _access_before_parsing); the decorators
+        # stacked above this one copy it with functools.wraps.
+        wrapper.required_roles = roles  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def _check_access(roles: tuple[str, ...]) -> None:
+    account = current_account()
+    if roles and not account.has_any(roles):
+        raise ForbiddenError("votre rôle ne permet pas cette action")
+
+
+def _required_roles() -> tuple[str, ...] | None:
+    """The roles the view serving this request requires, None when it is open to anyone."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:  # a MethodView: the method's own decorators say
+        method = request.method.lower()
+        view = getattr(view_class, method, None) or (
+            getattr(view_class, "get", None) if method == "head" else None
+        )
+    return getattr(view, "required_roles", None)
+
+
+def _access_before_parsing() -> None:
+    # Who may call is settled before the body is read and validated: an anonymous caller gets
+    # 401 (not the body's 422) and its body is never parsed.
+    roles = _required_roles()
+    if roles is not None:
+        _check_access(roles)

@@ -12,9 +12,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy
 from flask.testing import FlaskClient
 
 from engine import Engine, FrozenClock
+from engine.commands import make_sql_engine
 from web import create_app
 from workflows.fact import calls
 from workflows.fact.bots import SAMPLE_PDF, deposit_form
@@ -35,12 +37,43 @@ PASSWORD = "mot-de-passe-test"
 PIECES = ("cse_opinion", "budget_annex", "rib", "legal_document")
 
 
+def call_config(reference: str, **changes: Any) -> dict[str, Any]:
+    """A configuration POST /api/calls takes: the seed's title, dates (Paris time) and envelope,
+    which the API does not default, under another reference."""
+    return {
+        "reference": reference,
+        "title": "Transformation Numérique Concertée",
+        "publication_at": "2020-02-19T09:00:00",
+        "deposit_deadline": "2020-04-14T23:59:59",
+        "commission_at": "2020-05-05T09:30:00",
+        "envelope": 800_000,
+        **changes,
+    }
+
+
 @dataclass
 class Api:
     client: FlaskClient
     engine: Engine
     clock: FrozenClock
+    url: str
     tokens: dict[str, str] = field(default_factory=dict)
+
+    def stored(self) -> dict[str, list[str]]:
+        """Every row of every table, read on a connection of its own: to show that a refused
+        request left the database as it was."""
+        sql = make_sql_engine(self.url, for_reads=True)
+        try:
+            with sql.connect() as connection:
+                tables = sqlalchemy.inspect(connection).get_table_names()
+                return {
+                    table: sorted(
+                        map(repr, connection.execute(sqlalchemy.text(f'SELECT * FROM "{table}"')))
+                    )
+                    for table in tables
+                }
+        finally:
+            sql.dispose()
 
     def call(self, method: str, path: str, user: str | None = None, **kwargs: Any):  # type: ignore[no-untyped-def]
         headers = {"Authorization": f"Bearer {self.tokens[user]}"} if user else {}
@@ -92,10 +125,8 @@ def clock_back(api: Api) -> Iterator[Api]:
     api.clock.set(before)
 
 
-@pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+def _api_on(url: str) -> Iterator[Api]:
     clock = FrozenClock(PUBLISHED - timedelta(days=1))
-    url = f"sqlite:///{tmp_path_factory.mktemp('api') / 'concerto.sqlite'}"
     app = create_app({"DATABASE_URL": url, "TESTING": True, "SECRET_KEY": "test", "CLOCK": clock})
     engine: Engine = app.extensions["concerto"]
     engine.management.create_schema()
@@ -103,10 +134,29 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     calls.open_call(engine, {}, actor="staff")
     clock.set(PUBLISHED + timedelta(days=1))
     engine.timers.fire_due()
-    env = Api(app.test_client(), engine, clock)
+    env = Api(app.test_client(), engine, clock, url)
     for username, roles in USERS.items():
         engine.identity.create_user(username, PASSWORD, roles=roles, email=f"{username}@x.fr")
         # Tests move the clock through a whole call: these tokens outlive it.
         env.tokens[username] = engine.identity.issue_token(username, lifetime=timedelta(days=3650))
     yield env
     engine.close()
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    yield from _api_on(f"sqlite:///{tmp_path_factory.mktemp('api') / 'concerto.sqlite'}")
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+)
+def stored_api(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Api]:
+    """The same app on SQLite, then on PostgreSQL: for what storage could take or refuse."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('api') / 'concerto.sqlite'}"
+    else:
+        url = request.getfixturevalue("postgres_server")()
+    yield from _api_on(url)
