@@ -48,15 +48,14 @@ def test_staff_retry_and_resolve_incidents_from_the_operations_page(page, live: 
     check_page(page, "operations")
 
     page.click(f"main button:has-text('Relancer l\\'incident n° {first}')")
-    assert f"Incident n° {first} relancé" in page.locator("[role=status].notice.success").inner_text()
+    flashed = page.locator("[role=status].notice.success")
+    assert f"Incident n° {first} relancé" in flashed.inner_text()
     assert page.locator(f"#incident-{first}").count() == 0
     assert live.engine.timers.pending()  # its timer waits again
 
     page.fill(f"#note-{second}", "Registre rétabli, relancé à la main le lendemain.")
     page.click(f"main button:has-text('Déclarer réglé l\\'incident n° {second}')")
-    assert (
-        f"Incident n° {second} marqué comme réglé" in page.locator("[role=status].notice.success").inner_text()
-    )
+    assert f"Incident n° {second} marqué comme réglé" in flashed.inner_text()
     solved = page.locator("#regles + .table-wrap").inner_text()
     assert "Registre rétabli" in solved and "relancé" in solved
     assert "Aucun incident ouvert" in page.locator("main").inner_text()
