@@ -8,6 +8,7 @@ import shutil
 import socket
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -92,14 +93,23 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         "mission.fact", PASSWORD, roles=["staff"], email="fact@x.fr", display_name="Mission Fact"
     )
     engine.identity.create_user("eva", PASSWORD, roles=["reviewer"], email="eva@x.fr")
-    server = make_server("127.0.0.1", web_port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield Live(f"http://127.0.0.1:{server.server_port}", folder / "mails", engine)
-    server.shutdown()
-    thread.join()
+    with served(app, web_port) as url:
+        yield Live(url, folder / "mails", engine)
     sink.stop()
     engine.close()
+
+
+@contextmanager
+def served(app: Any, port: int = 0) -> Iterator[str]:
+    """The app answering on a local port, in a thread, while in the block; yields its URL."""
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
 
 
 def _free_port() -> int:

@@ -10,7 +10,18 @@ from flask import Flask, Response, request
 
 from workflows import french
 
-from . import account, applicant, commission, cse, instruction, operations, public, reviews, staff
+from . import (
+    account,
+    applicant,
+    commission,
+    cse,
+    dashboard,
+    instruction,
+    operations,
+    public,
+    reviews,
+    staff,
+)
 
 # No inline script, no asset from elsewhere; inline style attributes stay allowed (the mails
 # shown to staff and the form-js viewer use them).
@@ -23,7 +34,7 @@ CONTENT_SECURITY_POLICY = (
 
 def init_app(app: Flask) -> None:
     for module in (public, account, applicant, cse, instruction, commission, reviews, staff,
-                   operations):  # fmt: skip
+                   operations, dashboard):  # fmt: skip
         app.register_blueprint(module.bp)
     app.jinja_env.filters.update(
         datetime_fr=french.datetime_fr,

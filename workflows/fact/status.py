@@ -23,11 +23,18 @@ TO_SIGN = "Convention à signer."
 
 @dataclass(frozen=True)
 class Status:
-    """A dossier's state as a tag (`kind` gives its look) and the next thing to expect."""
+    """A dossier's state as a tag (`kind` gives its look) and the next thing to expect;
+    `group` names the state without its date or amount, where the label has one."""
 
     label: str
     kind: str
     next_step: str
+    group: str | None = None
+
+    @property
+    def stage(self) -> str:
+        """The state as staff count dossiers by it: "Déposé", "Retenu", "Brouillon"..."""
+        return self.group or self.label
 
     @property
     def is_draft(self) -> bool:
@@ -71,12 +78,13 @@ def status_of(dossier: Instance, open_forms: Iterable[str] = ()) -> Status:
         word = "Retenu" if outcome == "accepted" else "Retenu en partie"
         label = f"{word} : {amount_fr(v.get('amount_granted') or 0)}"
         if v.get("convention_signed"):
-            return Status(label, GRANTED, "Convention signée par les deux parties.")
+            return Status(label, GRANTED, "Convention signée par les deux parties.", word)
         if "convention_signature" in forms:
-            return Status(label, GRANTED, TO_SIGN)
+            return Status(label, GRANTED, TO_SIGN, word)
         if "convention_countersignature" in forms:
-            return Status(label, GRANTED, "Convention signée, en attente de contre-signature.")
-        return Status(label, GRANTED, "La convention vous sera envoyée pour signature.")
+            return Status(label, GRANTED, "Convention signée, en attente de contre-signature.",
+                          word)  # fmt: skip
+        return Status(label, GRANTED, "La convention vous sera envoyée pour signature.", word)
     if outcome == "refused":
         return Status("Non retenu", CLOSED, "La commission n'a pas retenu le projet.")
     if outcome == "ineligible" or v.get("eligible") is False:
@@ -89,6 +97,7 @@ def status_of(dossier: Instance, open_forms: Iterable[str] = ()) -> Status:
         f"Déposé le {datetime_fr(v['deposited_at'], seconds=False)}",
         DEPOSITED,
         f"La Mission Fact vérifie l'éligibilité du dossier{later}.",
+        "Déposé",
     )
 
 
