@@ -22,6 +22,7 @@ from handlers.mailsink import StoredMail, read_sink, start_sink
 from web import create_app
 from workflows.fact import calls, dossiers
 from workflows.fact.bots import attach_pieces, deposit_form
+from workflows.fact.simulation import SimulationReport, simulate
 from workflows.french import PARIS
 
 PASSWORD = "mot-de-passe-navigateur"
@@ -201,3 +202,22 @@ def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
         page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
     if size:
         page.set_viewport_size(size)
+
+
+@pytest.fixture(scope="session")
+def simulated(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Live, SimulationReport]]:
+    """The call 2020-01 simulated with 40 applicants and served, with the simulation's report;
+    a staff member and an observer sign in."""
+    folder = tmp_path_factory.mktemp("simulated")
+    url = f"sqlite:///{folder / 'simulation.sqlite'}"
+    report = simulate(40, 3, database_url=url)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "simulated",
+                      "MAILDIR": str(folder / "mails")})  # fmt: skip
+    engine = app.extensions["concerto"]
+    engine.identity.create_user("mission.fact", PASSWORD, roles=["staff"], email="f@x.fr")
+    engine.identity.create_user("relais", PASSWORD, roles=["observer"], email="r@x.fr")
+    with served(app) as address:
+        yield Live(address, folder / "mails", engine), report
+    engine.close()

@@ -4,16 +4,13 @@ an observer reads the same figures, and no applicant's or reviewer's name."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 
 import pytest
 
-from web import create_app
 from workflows.fact.calls import CALL_PROCESS, DOSSIER_PROCESS
-from workflows.fact.simulation import SimulationReport, simulate
 from workflows.french import amount_fr, datetime_fr
 
-from .conftest import PASSWORD, Live, check_page, served, sign_in
+from .conftest import check_page, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,21 +18,6 @@ STAGE_OF_OUTCOME = {
     "accepted": "Retenu", "partial": "Retenu en partie", "refused": "Non retenu",
     "ineligible": "Non éligible", "withdrawn": "Retiré", "expired": "Non déposé",
 }  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def simulated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Live, SimulationReport]]:
-    folder = tmp_path_factory.mktemp("dashboard")
-    url = f"sqlite:///{folder / 'simulation.sqlite'}"
-    report = simulate(40, 3, database_url=url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "dashboard",
-                      "MAILDIR": str(folder / "mails")})  # fmt: skip
-    engine = app.extensions["concerto"]
-    engine.identity.create_user("mission.fact", PASSWORD, roles=["staff"], email="f@x.fr")
-    engine.identity.create_user("relais", PASSWORD, roles=["observer"], email="r@x.fr")
-    with served(app) as address:
-        yield Live(address, folder / "mails", engine), report
-    engine.close()
 
 
 def _text(page, selector: str) -> str:  # type: ignore[no-untyped-def]

@@ -21,13 +21,14 @@ from flask_login import current_user, login_required
 
 from engine import ConflictError, InvalidInputError, NotFoundError
 from engine.models import Instance, UserTask
-from workflows.fact import dossiers
+from workflows.fact import dossiers, listing
 from workflows.fact.access import has_role, may_read_dossier, reads_as_holder, sees_evaluation
 from workflows.fact.attachments import ACCEPTED, is_sent_file, listed
-from workflows.fact.calls import DOSSIER_PROCESS
+from workflows.fact.config import AXES, TRACKS
 from workflows.fact.consensus import may_open, open_consensus
 from workflows.fact.corrections import request_correction
 from workflows.fact.cse import cse_status
+from workflows.fact.dashboard import STAGES
 from workflows.fact.forms import complete_task
 from workflows.fact.invitations import invite_reviewer
 from workflows.fact.messages import STAFF, thread
@@ -40,8 +41,9 @@ from workflows.fact.panel import (
 )
 from workflows.fact.reviewers import directory
 from workflows.fact.roles import COMMISSION, MANAGERS, READERS, REVIEWER
-from workflows.fact.status import dossier_status, statuses, timeline
+from workflows.fact.status import dossier_status, timeline
 from workflows.fact.synthesis import synthesis_of
+from workflows.french import PARIS
 
 from ..downloads import dossier_document
 from ..engine_access import current_engine
@@ -50,18 +52,56 @@ from .messaging import post_from_form
 bp = Blueprint("instruction", __name__, url_prefix="/instruction")
 
 
+PAGE_SIZE = 50
+EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", listing.to_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", listing.to_xlsx),
+}
+
+
 @bp.get("/dossiers")
 @login_required
 def dossier_list() -> Any:
+    """Search, filters, sort and pages; staff also export the filtered list."""
     user = current_user.user
-    engine = current_engine()
-    found = [d for d in engine.runtime.query().process(DOSSIER_PROCESS).list()
-             if not reads_as_holder(user, d)]  # fmt: skip
-    if not found and not has_role(user, *READERS, COMMISSION, REVIEWER):
+    evaluation = sees_evaluation(user)
+    query = listing.Search.from_args(request.args)
+    rows = listing.search(current_engine(), query, evaluation=evaluation,
+                          readable=lambda d: not reads_as_holder(user, d))  # fmt: skip
+    if not rows and not has_role(user, *READERS, COMMISSION, REVIEWER):
         abort(403)
-    tasks = engine.tasks.query().process(DOSSIER_PROCESS).list()
-    rows = sorted(statuses(found, tasks), key=lambda row: row[0].business_key or "")
-    return render_template("instruction/list.html", rows=rows)
+    columns = listing.columns_for(request.args.getlist("colonnes"), evaluation=evaluation)
+    export = EXPORTS.get(request.args.get("format", ""))
+    if export is not None:
+        if not current_user.has_any(MANAGERS):
+            abort(403)
+        mimetype, render = export
+        name = f"dossiers-{current_engine().clock.now().astimezone(PARIS):%Y%m%d-%H%M}"
+        return Response(
+            render(rows, columns),
+            mimetype=mimetype,
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}.{request.args["format"]}"'
+            },
+        )
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    return render_template(
+        "instruction/list.html",
+        rows=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        total=len(rows),
+        page=page,
+        pages=pages,
+        query=query,
+        columns=columns,
+        all_columns={k: c for k, c in listing.COLUMNS.items() if evaluation or not c.evaluation},
+        evaluation=evaluation,
+        exports=current_user.has_any(MANAGERS),
+        stages=STAGES,
+        tracks=TRACKS,
+        axes=AXES,
+        reviewers=directory(current_engine()) if evaluation else [],
+    )
 
 
 @bp.get("/dossiers/<dossier_id>")

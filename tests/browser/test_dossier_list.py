@@ -1,0 +1,96 @@
+"""The dossiers list on a simulated call: staff search, filter, sort and page through it, and
+export the filtered list as XLSX and CSV with the columns they chose."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from workflows.fact.calls import DOSSIER_PROCESS
+from workflows.fact.status import dossier_status
+
+from .conftest import check_page, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def _stages(live) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    engine = live.engine
+    return {
+        d.business_key: dossier_status(engine, d).stage
+        for d in engine.runtime.query().process(DOSSIER_PROCESS).list()
+    }
+
+
+def _shown(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return page.locator("table.dossiers tbody tr td:first-child").all_inner_texts()
+
+
+def test_staff_filter_sort_and_export_the_dossiers(page, simulated) -> None:  # type: ignore[no-untyped-def]
+    live, _ = simulated
+    stages = _stages(live)
+    sign_in(page, live, "mission.fact")
+    page.click("nav >> text=Dossiers")
+    assert f"{len(stages)} dossiers" in page.locator("#found").inner_text()
+
+    page.select_option("#etat", "Non éligible")
+    page.click("main button:has-text('Filtrer')")
+    ineligible = sorted(k for k, stage in stages.items() if stage == "Non éligible")
+    assert sorted(_shown(page)) == ineligible and len(ineligible) > 1
+    check_page(page, "dossier-list")
+
+    page.click("table.dossiers th >> text=Montant demandé")  # ascending, then descending
+    page.click("table.dossiers th >> text=Montant demandé")
+    amounts = {
+        d.business_key: d.variables.get("amount_requested")
+        for d in live.engine.runtime.query().process(DOSSIER_PROCESS).list()
+    }
+    shown = _shown(page)
+    assert [amounts[k] for k in shown] == sorted((amounts[k] for k in shown), reverse=True)
+    assert page.locator("th[aria-sort=descending]").inner_text().startswith("Montant demandé")
+
+    page.click("summary:has-text('Colonnes')")
+    page.uncheck("#col-score")
+    page.check("#col-siret")
+    with page.expect_download() as download:
+        page.click("button:has-text('Exporter en XLSX')")
+    assert download.value.suggested_filename.endswith(".xlsx")
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    header, *lines = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert header == ["Dossier", "Porteur", "SIRET", "Projet", "État", "Montant demandé (€)"]
+    assert [line[0] for line in lines] == shown  # the filter and the order of the page
+    assert {line[4] for line in lines} == {"Non éligible"}
+    assert [line[5] for line in lines] == [amounts[k] for k in shown]
+
+    with page.expect_download() as download:
+        page.click("button:has-text('Exporter en CSV')")
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0] == header and [r[0] for r in rows[1:]] == shown
+
+
+def test_staff_search_by_organisation_and_an_observer_cannot_export(page, simulated) -> None:  # type: ignore[no-untyped-def]
+    live, _ = simulated
+    dossier = next(d for d in live.engine.runtime.query().process(DOSSIER_PROCESS).list()
+                   if d.variables.get("holder_name"))  # fmt: skip
+    sign_in(page, live, "mission.fact")
+    page.goto(f"{live.url}/instruction/dossiers")
+    page.fill("#q", dossier.variables["holder_name"].upper())
+    page.click("main button:has-text('Filtrer')")
+    assert dossier.business_key in _shown(page)
+    page.fill("#q", "aucune structure de ce nom")
+    page.click("main button:has-text('Filtrer')")
+    assert "0 dossier" in page.locator("#found").inner_text()
+    page.goto(f"{live.url}/instruction/dossiers?note_min=abc")
+    assert page.locator("#note_min-error").inner_text() == "un nombre est attendu"
+
+    page.context.clear_cookies()
+    sign_in(page, live, "relais")
+    page.goto(f"{live.url}/instruction/dossiers")
+    assert page.locator("#evaluateur").count() == 0  # no reviewer nor score for observers
+    assert page.locator("button:has-text('Exporter')").count() == 0
+    assert page.goto(f"{live.url}/instruction/dossiers?format=xlsx").status == 403
