@@ -23,6 +23,8 @@ from engine import ConflictError, InvalidInputError, NotFoundError
 from engine.models import Instance, UserTask
 from workflows.fact import dossiers, listing
 from workflows.fact.access import has_role, may_read_dossier, reads_as_holder, sees_evaluation
+from workflows.fact.annotations import MAX_LENGTH as ANNOTATION_MAX
+from workflows.fact.annotations import annotate, annotations_of
 from workflows.fact.attachments import ACCEPTED, is_sent_file, listed
 from workflows.fact.config import AXES, TRACKS
 from workflows.fact.consensus import may_open, open_consensus
@@ -179,9 +181,30 @@ def _page(found: Instance, **extra: Any) -> str:
         "consensus": staff and may_open(engine, found),
         "consensus_errors": {},
         "invitation_errors": {},
+        "annotations": annotations_of(found) if staff else None,
+        "note": "",
+        "note_errors": {},
+        "note_max": ANNOTATION_MAX,
         **extra,
     }
     return render_template("instruction/dossier.html", **context)
+
+
+@bp.post("/dossiers/<dossier_id>/annotations")
+@login_required
+def annotation(dossier_id: str) -> Any:
+    """A private note of the Mission Fact on the dossier."""
+    found = _dossier(dossier_id, act=True)
+    note = request.form.get("note", "")
+    try:
+        annotate(current_engine(), found, note, actor=current_user.username)
+    except InvalidInputError as exc:
+        return _page(found, note=note, note_errors={"note": [str(exc)]}), 422
+    except ConflictError:
+        flash("Le dossier est clos : il ne prend plus de note.", "warning")
+    else:
+        flash("Note enregistrée : elle n'est lue que par la Mission Fact.", "success")
+    return redirect(url_for("instruction.dossier", dossier_id=dossier_id, _anchor="notes"))
 
 
 @bp.post("/dossiers/<dossier_id>/assignment")

@@ -70,12 +70,17 @@ def sees_evaluation(user: User) -> bool:
     return has_role(user, *MANAGERS, COMMISSION)
 
 
+# The Mission Fact's private notes on a dossier (annotations.py): for staff alone.
+STAFF_ONLY = frozenset({"annotations"})
+
+
 def _hidden(user: User, dossier: Instance) -> frozenset[str]:
+    staff_only = frozenset() if has_role(user, *MANAGERS) else STAFF_ONLY
     if sees_evaluation(user):
-        return frozenset()
+        return staff_only
     if reads_as_holder(user, dossier):
-        return HIDDEN_FROM_HOLDER | EVALUATION
-    return EVALUATION
+        return HIDDEN_FROM_HOLDER | EVALUATION | STAFF_ONLY
+    return EVALUATION | STAFF_ONLY
 
 
 def _own_review(user: User, variables: dict[str, Any]) -> dict[str, Any]:

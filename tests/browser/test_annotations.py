@@ -1,0 +1,32 @@
+"""Staff annotate a dossier from its page; the holder's page never shows the note."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import Live, check_page, deposited_dossier, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_staff_annotate_a_dossier_and_its_holder_never_reads_it(page, live: Live) -> None:  # type: ignore[no-untyped-def]
+    dossier = deposited_dossier(live, "annotee@x.fr")
+    sign_in(page, live, "mission.fact")
+    page.goto(f"{live.url}/instruction/dossiers/{dossier}")
+    assert "Aucune note pour l'instant." in page.locator("#notes").inner_text()
+    page.click("#notes button:has-text('Enregistrer la note')")  # empty: the browser says so
+    page.fill("#note", "Appeler le porteur :\nle budget annexe semble incomplet.")
+    page.click("#notes button:has-text('Enregistrer la note')")
+    assert "Note enregistrée" in page.locator("[role=status]").inner_text()
+    notes = page.locator("#notes .notes li")
+    assert notes.count() == 1
+    assert "le budget annexe semble incomplet." in notes.inner_text()
+    assert "mission.fact" in notes.inner_text()
+    check_page(page, "dossier-notes")
+
+    page.context.clear_cookies()
+    sign_in(page, live, "annotee@x.fr")
+    page.goto(f"{live.url}/mes-dossiers")
+    page.click(f"text={dossier}")
+    assert "budget annexe semble incomplet" not in page.content()
+    assert page.goto(f"{live.url}/instruction/dossiers/{dossier}").status == 403
