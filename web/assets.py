@@ -40,6 +40,8 @@ ASSETS = (
     Asset("session.js", SOURCES / "session.js"),
     Asset("htmx.js", NODE_MODULES / "htmx.org" / "dist" / "htmx.min.js"),
     Asset("form-viewer.js", SOURCES / "form-viewer.js", bundle=True),
+    Asset("diagram.js", SOURCES / "diagram.js", bundle=True),
+    Asset("diagram-js.css", NODE_MODULES / "bpmn-js" / "dist" / "assets" / "diagram-js.css"),
     Asset(
         "form-js.css",
         NODE_MODULES / "@bpmn-io" / "form-js-viewer" / "dist" / "assets" / "form-js.css",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user, login_required
 
 from engine import NotFoundError
-from workflows.fact.calls import CALL_PROCESS
+from workflows.fact.calls import CALL_PROCESS, DOSSIER_PROCESS, get_call
 from workflows.fact.dashboard import call_dashboard
+from workflows.fact.positions import element_names, process_file, waiting_by_element
 from workflows.fact.roles import MANAGERS, READERS
 
 from ..engine_access import current_engine
@@ -44,6 +45,44 @@ def call(reference: str) -> Any:
         chart_height=CHART_HEIGHT,
         manager=current_user.has_any(MANAGERS),
     )
+
+
+@bp.get("/<reference>/carte")
+@login_required
+def where(reference: str) -> Any:
+    """The dossier diagram with, on each element, how many of the call's dossiers wait there;
+    `?element=` lists them."""
+    _readers_only()
+    engine = current_engine()
+    try:
+        get_call(engine, reference)
+    except NotFoundError:
+        abort(404)
+    version = engine.repository.latest(DOSSIER_PROCESS)
+    waiting = waiting_by_element(engine, reference)
+    names = element_names(process_file(engine, version.id, DOSSIER_PROCESS))
+    element = request.args.get("element", "")
+    return render_template(
+        "dashboard/where.html",
+        reference=reference,
+        version=version,
+        waiting=waiting,
+        names=names,
+        element=element if element in waiting or element in names else "",
+        counts={e: len(keys) for e, keys in waiting.items()},
+    )
+
+
+@bp.get("/diagrammes/<int:version_id>/<process_id>.bpmn")
+@login_required
+def diagram(version_id: int, process_id: str) -> Response:
+    """A deployed diagram, for the viewer of these pages."""
+    _readers_only()
+    try:
+        xml = process_file(current_engine(), version_id, process_id)
+    except NotFoundError:
+        abort(404)
+    return Response(xml, mimetype="application/xml")
 
 
 def _readers_only() -> None:

@@ -1,0 +1,37 @@
+"""Where the dossiers are: the dossier diagram drawn by bpmn-js with, on each element, how many
+dossiers wait there; a click lists them, and a table gives the same figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from workflows.fact.positions import waiting_by_element
+
+from .conftest import Live, check_page, deposited_dossier, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_staff_see_where_dossiers_wait_and_click_through(page, live: Live) -> None:  # type: ignore[no-untyped-def]
+    deposited = sorted(deposited_dossier(live, f"carte{n}@x.fr", n) for n in range(3))
+    waiting = waiting_by_element(live.engine, "2026-TEST")
+    assert waiting["eligibility_task"] == deposited  # what the page must show
+    sign_in(page, live, "mission.fact")
+    page.goto(f"{live.url}/pilotage/2026-TEST")
+    page.click("text=Où sont les dossiers")
+    page.wait_for_selector(".diagram.diagram-ready")
+    badges = page.locator(".diagram-count")
+    assert badges.count() == len(waiting)
+    shown = {b.get_attribute("href").split("element=")[1].split("#")[0]: b.inner_text()
+             for b in badges.all()}  # fmt: skip
+    assert shown == {element: str(len(keys)) for element, keys in waiting.items()}
+    rows = page.locator("#etapes + .table-wrap tbody tr")
+    assert rows.count() == len(waiting)
+    check_page(page, "where")
+
+    page.locator(".diagram-count[href*='element=eligibility_task']").click()
+    page.wait_for_selector("#attente")
+    listed = page.locator("#attente li").all_inner_texts()
+    assert listed == deposited
+    page.click(f"#attente >> text={deposited[0]}")
+    assert page.locator("h1").inner_text().startswith("Dossier") or deposited[0] in page.url

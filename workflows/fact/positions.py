@@ -1,0 +1,65 @@
+"""Where dossiers stand on their diagram: the elements running dossiers wait at (an open task,
+a pending timer), counted for a call's map; and for one dossier, the elements it went through
+(its recorded steps), those it waits at, and its pending timers."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from lxml import etree
+
+from engine import Engine, NotFoundError
+from engine.models import Instance, PendingTimer
+
+from .calls import DOSSIER_PROCESS
+
+
+@dataclass(frozen=True)
+class DossierPosition:
+    done: list[str]  # elements of its recorded steps, oldest first
+    current: list[str]  # where it waits now
+    timers: list[PendingTimer]
+
+
+def waiting_by_element(engine: Engine, reference: str) -> dict[str, list[str]]:
+    """The numbers of the call's running dossiers waiting at each element."""
+    dossiers = (
+        engine.runtime.query().process(DOSSIER_PROCESS).business_key_prefix(f"{reference}-")
+        .status("running").list()
+    )  # fmt: skip
+    keys = {d.id: d.business_key or d.id for d in dossiers}
+    waiting: dict[str, set[str]] = defaultdict(set)
+    for task in engine.tasks.query().process(DOSSIER_PROCESS).list():
+        if task.instance_id in keys:
+            waiting[task.element_id].add(keys[task.instance_id])
+    for timer in engine.timers.pending():
+        if timer.instance_id in keys and not timer.suspended:
+            waiting[timer.element_id].add(keys[timer.instance_id])
+    return {element: sorted(found) for element, found in sorted(waiting.items())}
+
+
+def position_of(engine: Engine, dossier: Instance) -> DossierPosition:
+    tasks = engine.tasks.query().instance(dossier.id).list()
+    timers = [t for t in engine.timers.pending(dossier.id) if not t.suspended]
+    done = [e.element_id for e in engine.history.for_instance(dossier.id) if e.element_id]
+    current = sorted({t.element_id for t in tasks} | {t.element_id for t in timers})
+    return DossierPosition(
+        list(dict.fromkeys(done)), current, sorted(timers, key=lambda t: t.due_at)
+    )
+
+
+def process_file(engine: Engine, version_id: int, process_id: str) -> str:
+    """The BPMN file of a deployed version that holds this process."""
+    declares = re.compile(rf'<(?:\w+:)?process\b[^>]*\bid="{re.escape(process_id)}"')
+    for name, content in engine.repository.files(version_id).items():
+        if name.endswith(".bpmn") and declares.search(content):
+            return content
+    raise NotFoundError(f"no diagram of {process_id} in version {version_id}")
+
+
+def element_names(xml: str) -> dict[str, str]:
+    """Each named element of a BPMN file by id: what the tables beside a diagram say."""
+    root = etree.fromstring(xml.encode(), parser=etree.XMLParser(resolve_entities=False))
+    return {e.get("id"): e.get("name") for e in root.iter() if e.get("id") and e.get("name")}
