@@ -35,3 +35,17 @@ def test_staff_see_where_dossiers_wait_and_click_through(page, live: Live) -> No
     assert listed == deposited
     page.click(f"#attente >> text={deposited[0]}")
     assert page.locator("h1").inner_text().startswith("Dossier") or deposited[0] in page.url
+
+
+def test_a_dossier_page_shows_its_steps_done_and_where_it_waits(page, live: Live) -> None:  # type: ignore[no-untyped-def]
+    dossier = deposited_dossier(live, "parcours@x.fr")
+    sign_in(page, live, "mission.fact")
+    page.goto(f"{live.url}/instruction/dossiers/{dossier}")
+    page.wait_for_selector("#parcours .diagram.diagram-ready")
+    current = page.locator("#parcours .djs-element.diagram-current")
+    assert [e.get_attribute("data-element-id") for e in current.all()] == ["eligibility_task"]
+    done = {e.get_attribute("data-element-id")
+            for e in page.locator("#parcours .djs-element.diagram-done").all()}  # fmt: skip
+    assert "deposit_task" in done and "eligibility_task" not in done
+    assert "Décision d'éligibilité" in page.locator("#parcours").inner_text()
+    check_page(page, "dossier-diagram")

@@ -41,6 +41,7 @@ from workflows.fact.panel import (
     replace_reviewer,
     withdraw_reviewer,
 )
+from workflows.fact.positions import element_names, position_of, process_file
 from workflows.fact.reviewers import directory
 from workflows.fact.roles import COMMISSION, MANAGERS, READERS, REVIEWER
 from workflows.fact.status import dossier_status, timeline
@@ -182,6 +183,8 @@ def _page(found: Instance, **extra: Any) -> str:
         "consensus_errors": {},
         "invitation_errors": {},
         "annotations": annotations_of(found) if staff else None,
+        "position": position_of(engine, found),
+        "position_names": element_names(process_file(engine, found.version_id, found.process_id)),
         "note": "",
         "note_errors": {},
         "note_max": ANNOTATION_MAX,
