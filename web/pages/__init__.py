@@ -13,6 +13,7 @@ from workflows import french
 from . import (
     account,
     applicant,
+    call_settings,
     commission,
     cse,
     dashboard,
@@ -34,7 +35,7 @@ CONTENT_SECURITY_POLICY = (
 
 def init_app(app: Flask) -> None:
     for module in (public, account, applicant, cse, instruction, commission, reviews, staff,
-                   operations, dashboard):  # fmt: skip
+                   operations, dashboard, call_settings):  # fmt: skip
         app.register_blueprint(module.bp)
     app.jinja_env.filters.update(
         datetime_fr=french.datetime_fr,

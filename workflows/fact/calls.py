@@ -137,6 +137,46 @@ def reschedule(
     call = get_call(engine, reference)
     variables = call.variables
     current = datetime.fromisoformat(variables["deposit_deadline"])
+    deadline, commission = new_dates(engine, call, deposit_deadline, commission_at)
+    now = engine.clock.now()
+    new = {
+        "deposit_deadline": deadline.astimezone(UTC).isoformat(),
+        "commission_at": commission.astimezone(UTC).isoformat(),
+    }
+    if now < datetime.fromisoformat(variables["publication_at"]):
+        # Not published yet: no dossier exists, the call's own timers follow its variables.
+        engine.runtime.set_variables(call.id, new, actor=actor)
+        return [call.id]
+    payload = {
+        "call_id": reference,
+        "previous_deadline": variables["deposit_deadline"],
+        "previous_commission_at": variables["commission_at"],
+        **new,
+    }
+    try:
+        return engine.messages.correlate(
+            "call_rescheduled",
+            correlation={"call_id": reference},
+            payload=payload,
+            variables=new,
+            actor=actor,
+        )
+    except ConflictError:
+        if engine.clock.now() >= datetime.fromisoformat(end_of_second(current)):
+            raise ConflictError("la date limite de dépôt vient de passer") from None
+        raise
+
+
+def new_dates(
+    engine: Engine,
+    call: Instance,
+    deposit_deadline: datetime | None,
+    commission_at: datetime | None,
+) -> tuple[datetime, datetime]:
+    """The call's deadline and commission once moved as asked, or why they cannot be: a later
+    deadline while deposits are open, a commission after it and before it sits."""
+    variables = call.variables
+    current = datetime.fromisoformat(variables["deposit_deadline"])
     current_commission = datetime.fromisoformat(variables["commission_at"])
     deadline = _aware(deposit_deadline, "deposit_deadline") or current
     commission = _aware(commission_at, "commission_at") or current_commission
@@ -165,32 +205,7 @@ def reschedule(
         )
     if (deadline, commission) == (current, current_commission):
         raise InvalidInputError("aucune date ne change", field="deposit_deadline")
-    new = {
-        "deposit_deadline": deadline.astimezone(UTC).isoformat(),
-        "commission_at": commission.astimezone(UTC).isoformat(),
-    }
-    if now < datetime.fromisoformat(variables["publication_at"]):
-        # Not published yet: no dossier exists, the call's own timers follow its variables.
-        engine.runtime.set_variables(call.id, new, actor=actor)
-        return [call.id]
-    payload = {
-        "call_id": reference,
-        "previous_deadline": variables["deposit_deadline"],
-        "previous_commission_at": variables["commission_at"],
-        **new,
-    }
-    try:
-        return engine.messages.correlate(
-            "call_rescheduled",
-            correlation={"call_id": reference},
-            payload=payload,
-            variables=new,
-            actor=actor,
-        )
-    except ConflictError:
-        if engine.clock.now() >= datetime.fromisoformat(end_of_second(current)):
-            raise ConflictError("la date limite de dépôt vient de passer") from None
-        raise
+    return deadline, commission
 
 
 def _aware(moment: datetime | None, field: str) -> datetime | None:
