@@ -41,7 +41,12 @@ _BOUNDED = (
     ast.Slice, ast.Attribute, ast.Tuple, ast.List, ast.Dict, ast.keyword,
 )  # fmt: skip
 _BOUNDED_OPERATORS = (ast.Add, ast.Sub, ast.Div, ast.FloorDiv, ast.Mult)  # `*`: see bounded_mul
-_FUNCTIONS = frozenset(script_functions(datetime.now, ZoneInfo("UTC")))
+# Builtins whose cost is at most linear in their argument, which task data bounds (16 MB):
+# `round(x, -10**9)` or `sorted(...)` are not among them.
+_CHEAP_BUILTINS = frozenset(
+    {"bool", "len", "abs", "min", "max", "str", "int", "float", "isinstance"}
+)
+_FUNCTIONS = frozenset(script_functions(datetime.now, ZoneInfo("UTC"))) | _CHEAP_BUILTINS
 
 
 @functools.lru_cache(maxsize=2048)

@@ -30,8 +30,11 @@ from .sandbox import Sandbox, ScriptError, ScriptTimeoutError
 from .sandbox_bounds import IN_PROCESS_GUARDS, NotBounded, runs_in_process
 from .sandbox_wire import WireError, receive, send
 
-# Seconds a process may answer late (start-up, transfer) before it counts as stuck.
-GRACE = 0.5
+# CPU time is the limit (RLIMIT_CPU in the worker kills a runaway script). The wall clock only
+# catches a process that stalls: it must not fail a script that waited for a busy machine's
+# CPU, so it allows this many times the limit, plus start-up and transfer.
+WALL_FACTOR = 3
+GRACE = 1.0
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ class SandboxPool:
             raise ScriptError(str(exc)) from exc
         except (BrokenPipeError, OSError) as exc:
             raise ScriptError("the sandbox process stopped before the script ran") from exc
-        readable, _, _ = select.select([stdout], [], [], limit + GRACE)
+        readable, _, _ = select.select([stdout], [], [], limit * WALL_FACTOR + GRACE)
         if not readable:
             raise ScriptTimeoutError(f"time limit of {limit:g} s exceeded")
         try:

@@ -23,13 +23,16 @@ IN_PROCESS = [
     ("convention_signed = True\ncountersigned_at = iso(now())", "exec"),
     ("del valid_reviews", "exec"),
     ("amount * 2", "eval"),  # `*` on numbers; on anything else the pool runs it (see below)
+    ("bool(cse_secretary_email) and not cse_answered_at", "eval"),
+    ("len(reviews) >= 2 and max(scores) - min(scores) > 3", "eval"),
     ("total = amount * 2\nshare = total * 0.8", "exec"),
 ]
 IN_THE_POOL = [
     ("a = a * b", "exec"),  # repeated, squaring
     ("2 ** x", "eval"),
     ("sum(range(x))", "eval"),
-    ("len(x)", "eval"),  # any builtin may take a huge argument
+    ("sorted(x)", "eval"),  # more than linear in its argument
+    ("round(x, -1000000000)", "eval"),  # 10**(10**9) computed
     ("[r for r in reviews]", "eval"),
     ("f'{x:>99999999}'", "eval"),
     ("'%0999999999d' % 1", "eval"),
