@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from .clock import Clock
 from .commands import CommandExecutor
 from .errors import ConflictError, InvalidInputError, NotFoundError
-from .models import ApiToken, Notice, User
-from .storage.records import ApiTokenRecord, UserRecord
+from .models import AccountChange, ApiToken, Notice, User
+from .storage.records import AccountChangeRecord, ApiTokenRecord, UserRecord
 from .storage.stores import add_notice
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@+-]{1,99}\Z")
@@ -50,6 +50,7 @@ class IdentityService:
         active: bool = True,
         profile: Mapping[str, Any] | None = None,
         notice: Notice | None = None,
+        actor: str | None = None,
     ) -> User:
         """A new account; an inactive one cannot sign in until `activate`. `notice` (its
         confirmation mail, say) is queued in the same transaction."""
@@ -79,6 +80,9 @@ class IdentityService:
             if session.get(UserRecord, username) is not None:
                 raise ConflictError(f"l'identifiant {username!r} existe déjà")
             session.add(record)
+            if actor is not None:  # made by someone for someone else: in the audit
+                session.flush()
+                _audit(session, username, self._clock.now(), actor, {"created": record.roles})
             if notice is not None:
                 add_notice(session, notice, self._clock.now())
             return to_model(record)
@@ -135,6 +139,52 @@ class IdentityService:
             if record is None:
                 raise NotFoundError(f"user {username!r} not found")
             change(record)
+            return to_model(record)
+
+        return self._executor.execute(command)
+
+    def set_roles(self, username: str, roles: Iterable[str], *, actor: str) -> User:
+        """New roles for an account, kept in its audit with who changed them."""
+        wanted = sorted(set(roles))
+
+        def change(record: UserRecord) -> dict[str, Any] | None:
+            before = sorted(record.roles.get("roles", []))
+            record.roles = {"roles": wanted}
+            return {"roles": [before, wanted]} if before != wanted else None
+
+        return self._audited(username, change, actor)
+
+    def set_active(self, username: str, active: bool, *, actor: str) -> User:
+        """Open or close an account (a closed one signs in no more: sessions and tokens stop
+        answering for it), kept in its audit."""
+
+        def change(record: UserRecord) -> dict[str, Any] | None:
+            before, record.active = record.active, active
+            return {"active": [before, active]} if before != active else None
+
+        user = self._audited(username, change, actor)
+        self._tokens.clear()  # cached token answers would outlive the change
+        return user
+
+    def account_changes(self, username: str | None = None) -> list[AccountChange]:
+        """The audit of accounts (of one, or all), newest first."""
+        query = select(AccountChangeRecord).order_by(AccountChangeRecord.id.desc())
+        if username is not None:
+            query = query.where(AccountChangeRecord.username == username)
+        return self._executor.read(
+            lambda s: [AccountChange(r.username, r.at, r.actor, r.change) for r in s.scalars(query)]
+        )
+
+    def _audited(
+        self, username: str, change: Callable[[UserRecord], dict[str, Any] | None], actor: str
+    ) -> User:
+        def command(session: Session) -> User:
+            record = session.get(UserRecord, username)
+            if record is None:
+                raise NotFoundError(f"user {username!r} not found")
+            changed = change(record)
+            if changed is not None:
+                _audit(session, username, self._clock.now(), actor, changed)
             return to_model(record)
 
         return self._executor.execute(command)
@@ -260,3 +310,9 @@ def to_model(record: UserRecord) -> User:
         active=record.active,
         profile=dict(record.profile or {}),
     )
+
+
+def _audit(
+    session: Session, username: str, at: datetime, actor: str, change: dict[str, Any]
+) -> None:
+    session.add(AccountChangeRecord(username=username, at=at, actor=actor, change=change))

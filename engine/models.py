@@ -130,6 +130,16 @@ class EngineStatus:
 
 
 @dataclass(frozen=True)
+class AccountChange:
+    """One change of an account: `change` maps what changed to [before, after]."""
+
+    username: str
+    at: datetime
+    actor: str | None
+    change: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class User:
     username: str
     email: str

@@ -255,6 +255,20 @@ class UserRecord(Base):
     profile: Mapped[dict[str, Any] | None]
 
 
+class AccountChangeRecord(Base):
+    """Who changed an account, when, and what (created, roles, active): the people's audit."""
+
+    __tablename__ = "account_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(
+        ForeignKey("app_user.username", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime]
+    actor: Mapped[str | None] = mapped_column(String(100))
+    change: Mapped[dict[str, Any]]  # {"roles": [before, after]}, {"active": [...]}, {"created": …}
+
+
 class ApiTokenRecord(Base):
     """A bearer token for the API; only its SHA-256 is stored."""
 

@@ -19,6 +19,7 @@ from . import (
     dashboard,
     instruction,
     operations,
+    people,
     public,
     reviews,
     staff,
@@ -35,7 +36,7 @@ CONTENT_SECURITY_POLICY = (
 
 def init_app(app: Flask) -> None:
     for module in (public, account, applicant, cse, instruction, commission, reviews, staff,
-                   operations, dashboard, call_settings):  # fmt: skip
+                   operations, dashboard, call_settings, people):  # fmt: skip
         app.register_blueprint(module.bp)
     app.jinja_env.filters.update(
         datetime_fr=french.datetime_fr,

@@ -17,6 +17,7 @@ from workflows.fact.roles import MANAGERS
 from workflows.french import PARIS
 
 from ..engine_access import current_engine
+from .guards import only
 
 bp = Blueprint("call_settings", __name__, url_prefix="/pilotage")
 
@@ -81,8 +82,7 @@ def _paris(value: str | None, field: str) -> datetime | None:
 
 
 def _call(reference: str) -> Any:
-    if not current_user.has_any(MANAGERS):
-        abort(403)
+    only(*MANAGERS)
     try:
         return get_call(current_engine(), reference)
     except NotFoundError:

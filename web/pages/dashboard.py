@@ -14,6 +14,7 @@ from workflows.fact.positions import element_names, process_file, waiting_by_ele
 from workflows.fact.roles import MANAGERS, READERS
 
 from ..engine_access import current_engine
+from .guards import only
 
 bp = Blueprint("dashboard", __name__, url_prefix="/pilotage")
 
@@ -24,7 +25,7 @@ CHART_HEIGHT = 120  # px of the tallest bar of the deposits chart
 @login_required
 def calls() -> Any:
     """The calls, each leading to its dashboard."""
-    _readers_only()
+    only(*READERS)
     found = current_engine().runtime.query().process(CALL_PROCESS).list()
     return render_template("dashboard/calls.html", calls=found)
 
@@ -32,7 +33,7 @@ def calls() -> Any:
 @bp.get("/<reference>")
 @login_required
 def call(reference: str) -> Any:
-    _readers_only()
+    only(*READERS)
     try:
         board = call_dashboard(current_engine(), reference)
     except NotFoundError:
@@ -52,7 +53,7 @@ def call(reference: str) -> Any:
 def where(reference: str) -> Any:
     """The dossier diagram with, on each element, how many of the call's dossiers wait there;
     `?element=` lists them."""
-    _readers_only()
+    only(*READERS)
     engine = current_engine()
     try:
         get_call(engine, reference)
@@ -77,14 +78,9 @@ def where(reference: str) -> Any:
 @login_required
 def diagram(version_id: int, process_id: str) -> Response:
     """A deployed diagram, for the viewer of these pages."""
-    _readers_only()
+    only(*READERS)
     try:
         xml = process_file(current_engine(), version_id, process_id)
     except NotFoundError:
         abort(404)
     return Response(xml, mimetype="application/xml")
-
-
-def _readers_only() -> None:
-    if not current_user.has_any(READERS):
-        abort(403)

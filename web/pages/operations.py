@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from engine import ConflictError, Engine, NotFoundError
@@ -16,6 +16,7 @@ from workflows.fact.calls import CALL_PROCESS, DOSSIER_PROCESS
 from workflows.fact.roles import MANAGERS
 
 from ..engine_access import current_engine
+from .guards import only
 
 bp = Blueprint("operations", __name__, url_prefix="/exploitation")
 
@@ -35,7 +36,7 @@ class Where:
 @bp.get("")
 @login_required
 def overview() -> Any:
-    _managers_only()
+    only(*MANAGERS)
     engine = current_engine()
     now = engine.clock.now()
     state = engine.management.status()
@@ -63,7 +64,7 @@ def overview() -> Any:
 @bp.post("/incidents/<int:incident_id>/relance")
 @login_required
 def retry(incident_id: int) -> Any:
-    _managers_only()
+    only(*MANAGERS)
     try:
         current_engine().management.retry_incident(incident_id, actor=current_user.username)
     except (NotFoundError, ConflictError):
@@ -76,7 +77,7 @@ def retry(incident_id: int) -> Any:
 @bp.post("/incidents/<int:incident_id>/resolution")
 @login_required
 def resolve(incident_id: int) -> Any:
-    _managers_only()
+    only(*MANAGERS)
     note = request.form.get("note", "").strip()
     if not 3 <= len(note) <= NOTE_MAX:
         flash(f"Dites en quelques mots (3 à {NOTE_MAX} caractères) comment l'incident "
@@ -91,11 +92,6 @@ def resolve(incident_id: int) -> Any:
     else:
         flash(f"Incident n° {incident_id} marqué comme réglé.", "success")
     return redirect(url_for("operations.overview", _anchor="incidents"))
-
-
-def _managers_only() -> None:
-    if not current_user.has_any(MANAGERS):
-        abort(403)
 
 
 def _places(

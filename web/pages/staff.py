@@ -14,6 +14,7 @@ from workflows.fact.calls import CALL_PROCESS
 from workflows.fact.roles import COMMISSION, MANAGERS
 
 from ..engine_access import current_engine
+from .guards import only
 
 bp = Blueprint("staff", __name__)
 
@@ -31,23 +32,18 @@ def space() -> Any:
 @login_required
 def mails() -> Any:
     """Staff: the mails the local SMTP sink received."""
-    _staff_only()
+    only(*MANAGERS)
     return render_template("staff/mails.html", mails=read_sink(_maildir()))
 
 
 @bp.get("/courriels/<key>")
 @login_required
 def mail(key: str) -> Any:
-    _staff_only()
+    only(*MANAGERS)
     found = next((m for m in read_sink(_maildir()) if m.key == key), None)
     if found is None:
         abort(404)
     return render_template("staff/mail.html", mail=found)
-
-
-def _staff_only() -> None:
-    if not current_user.has_any(MANAGERS):
-        abort(403)
 
 
 def _maildir() -> Path:

@@ -209,7 +209,9 @@ def account_notice(kind: str, to: str, data: dict[str, Any]) -> Notice:
 
 
 _ENV = environment(TEMPLATES / "accounts")
-KINDS = frozenset({"account_confirmation", "password_reset", "reviewer_invitation"})
+KINDS = frozenset(
+    {"account_confirmation", "password_reset", "reviewer_invitation", "account_invitation"}
+)
 
 
 def render_account_mail(payload: Mapping[str, Any]) -> Mail:

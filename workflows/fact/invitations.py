@@ -33,6 +33,23 @@ def invite_reviewer(
     call_title: str = "",
 ) -> User:
     """A reviewer's account, closed until the expert opens it, and the mail that invites them."""
+    return invite(engine, form, roles=[REVIEWER], kind="reviewer_invitation", secret=secret,
+                  link=link, invited_by=invited_by, mail={"call_title": call_title})  # fmt: skip
+
+
+def invite(
+    engine: Engine,
+    form: Mapping[str, Any],
+    *,
+    roles: list[str],
+    kind: str,
+    secret: str,
+    link: Callable[[str], str],
+    invited_by: str,
+    mail: Mapping[str, Any] | None = None,
+) -> User:
+    """An account with these roles, closed until its owner opens it through the mail `kind`
+    (its address becomes its login)."""
     try:
         data = PersonSchema().load(dict(form))
     except ValidationError as exc:
@@ -42,17 +59,18 @@ def invite_reviewer(
     if engine.identity.find_by_email(email) is not None:
         raise InvalidInputError("un compte existe déjà pour cette adresse", field="email")
     token = sign(secret, PURPOSE, username)
-    mail = {"name": name, "link": link(token), "days": INVITATION_DAYS, "call_title": call_title}
+    told = {"name": name, "link": link(token), "days": INVITATION_DAYS, **(mail or {})}
     try:
         return engine.identity.create_user(
             username,
-            secrets.token_urlsafe(32),  # never told: the expert chooses theirs through the link
-            roles=[REVIEWER],
+            secrets.token_urlsafe(32),  # never told: the person chooses theirs through the link
+            roles=roles,
             email=email,
             display_name=name,
             active=False,
             profile={"invited_by": invited_by},
-            notice=account_notice("reviewer_invitation", email, mail),
+            notice=account_notice(kind, email, told),
+            actor=invited_by,
         )
     except (ConflictError, InvalidInputError) as exc:
         raise InvalidInputError(
