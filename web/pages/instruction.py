@@ -141,6 +141,36 @@ def correction(dossier_id: str) -> Any:
     return redirect(url_for("instruction.dossier", dossier_id=dossier_id))
 
 
+@bp.post("/dossiers/<dossier_id>/eligibility")
+@login_required
+def eligibility(dossier_id: str) -> Any:
+    """The Mission Fact's eligibility decision, checked by the task's form."""
+    found = _dossier(dossier_id, act=True)
+    task = _open_task(found, "eligibility")
+    if task is None:
+        flash("L'éligibilité de ce dossier n'est plus à décider.", "warning")
+        return redirect(url_for("instruction.dossier", dossier_id=dossier_id))
+    choice = request.form.get("eligible")
+    data = {"eligible": {"oui": True, "non": False}.get(choice or ""),
+            "eligibility_reason": request.form.get("eligibility_reason", "").strip()}  # fmt: skip
+    try:
+        complete_task(current_engine(), task.id, data, actor=current_user.user.username)
+    except InvalidInputError as exc:
+        errors = exc.errors or {exc.field or "eligible": [str(exc)]}
+        return _page(found, eligibility_form=request.form, eligibility_errors=errors), 422
+    except ConflictError:
+        flash("L'éligibilité de ce dossier vient d'être décidée par ailleurs.", "warning")
+        return redirect(url_for("instruction.dossier", dossier_id=dossier_id))
+    flash("Décision d'éligibilité enregistrée." if data["eligible"] else
+          "Dossier déclaré non éligible : le porteur en est informé.", "success")  # fmt: skip
+    return redirect(url_for("instruction.dossier", dossier_id=dossier_id))
+
+
+def _open_task(found: Instance, form_key: str) -> UserTask | None:
+    tasks = current_engine().tasks.query().instance(found.id).form_key(form_key).list()
+    return tasks[0] if tasks else None
+
+
 @bp.get("/dossiers/<dossier_id>/documents/<name>")
 @login_required
 def document(dossier_id: str, name: str) -> Response:
@@ -183,6 +213,9 @@ def _page(found: Instance, **extra: Any) -> str:
         "consensus_errors": {},
         "invitation_errors": {},
         "annotations": annotations_of(found) if staff else None,
+        "eligibility_open": staff and _open_task(found, "eligibility") is not None,
+        "eligibility_form": {},
+        "eligibility_errors": {},
         "position": position_of(engine, found),
         "position_names": element_names(process_file(engine, found.version_id, found.process_id)),
         "note": "",
@@ -299,8 +332,7 @@ def invite(dossier_id: str) -> Any:
 
 
 def _assignment_task(found: Instance) -> UserTask | None:
-    tasks = current_engine().tasks.query().instance(found.id).form_key("assignment").list()
-    return tasks[0] if tasks else None
+    return _open_task(found, "assignment")
 
 
 def _assignment(found: Instance) -> dict[str, Any] | None:

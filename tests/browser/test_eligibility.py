@@ -1,0 +1,30 @@
+"""The eligibility decision from a dossier's page: refused without a decision, recorded with
+its reason, the holder told."""
+
+from __future__ import annotations
+
+import pytest
+
+from workflows.fact import dossiers
+from workflows.fact.status import dossier_status
+
+from .conftest import Live, check_page, deposited_dossier, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_staff_decide_eligibility_on_the_dossier_page(page, live: Live) -> None:  # type: ignore[no-untyped-def]
+    dossier = deposited_dossier(live, "eligible@x.fr")
+    sign_in(page, live, "mission.fact")
+    page.goto(f"{live.url}/instruction/dossiers/{dossier}")
+    page.click("#eligibilite button:has-text('Enregistrer la décision')")
+    assert page.locator("#eligible-erreur").inner_text()  # no decision: the form says so
+    check_page(page, "eligibility-refused")
+    page.check("#eligible-non")
+    page.fill("#eligibility_reason", "Le projet ne concerne pas une PME de moins de 300 salariés.")
+    page.click("#eligibilite button:has-text('Enregistrer la décision')")
+    assert "non éligible" in page.locator("[role=status]").inner_text()
+    assert page.locator("#eligibilite").count() == 0  # decided: the form is gone
+    found = dossiers.get_dossier(live.engine, dossier)
+    assert dossier_status(live.engine, found).stage == "Non éligible"
+    assert found.variables["eligibility_reason"].startswith("Le projet ne concerne pas")
