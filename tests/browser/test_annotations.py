@@ -17,7 +17,7 @@ def test_staff_annotate_a_dossier_and_its_holder_never_reads_it(page, live: Live
     page.click("#notes button:has-text('Enregistrer la note')")  # empty: the browser says so
     page.fill("#note", "Appeler le porteur :\nle budget annexe semble incomplet.")
     page.click("#notes button:has-text('Enregistrer la note')")
-    assert "Note enregistrée" in page.locator("[role=status]").inner_text()
+    assert "Note enregistrée" in page.locator("[role=status].notice").inner_text()
     notes = page.locator("#notes .notes li")
     assert notes.count() == 1
     assert "le budget annexe semble incomplet." in notes.inner_text()
@@ -30,3 +30,27 @@ def test_staff_annotate_a_dossier_and_its_holder_never_reads_it(page, live: Live
     page.click(f"text={dossier}")
     assert "budget annexe semble incomplet" not in page.content()
     assert page.goto(f"{live.url}/instruction/dossiers/{dossier}").status == 403
+
+
+def test_staff_write_to_the_holders_of_the_dossiers_they_tick(page, live: Live) -> None:  # type: ignore[no-untyped-def]
+    chosen = [deposited_dossier(live, f"groupe{n}@x.fr", n) for n in range(2)]
+    other = deposited_dossier(live, "pas-coche@x.fr")
+    sign_in(page, live, "mission.fact")
+    page.goto(f"{live.url}/instruction/dossiers?etat=Déposé")
+    page.click("#bulk button")  # nothing ticked
+    assert "Cochez les dossiers" in page.locator("[role=status].notice").inner_text()
+    for key in chosen:
+        page.check(f"#pick-{key}")
+    page.fill("#bulk-body", "Merci de joindre le RIB signé avant vendredi.")
+    page.click("#bulk button")
+    assert (
+        "Message envoyé aux porteurs de 2 dossier(s)" in page.locator("[role=status].notice").inner_text()
+    )
+    assert "etat=" in page.url  # back to the same filtered list
+    mails = live.deliver()
+    told = {m.recipients for m in mails if "RIB signé" in m.text()}
+    assert told == {"groupe0@x.fr", "groupe1@x.fr"}
+    page.goto(f"{live.url}/instruction/dossiers/{chosen[0]}")
+    assert "RIB signé avant vendredi" in page.locator("#messages").inner_text()
+    page.goto(f"{live.url}/instruction/dossiers/{other}")
+    assert "RIB signé" not in page.locator("#messages").inner_text()

@@ -21,7 +21,7 @@ from flask_login import current_user, login_required
 
 from engine import ConflictError, InvalidInputError, NotFoundError
 from engine.models import Instance, UserTask
-from workflows.fact import dossiers, listing
+from workflows.fact import dossiers, listing, messages
 from workflows.fact.access import has_role, may_read_dossier, reads_as_holder, sees_evaluation
 from workflows.fact.annotations import MAX_LENGTH as ANNOTATION_MAX
 from workflows.fact.annotations import annotate, annotations_of
@@ -105,6 +105,37 @@ def dossier_list() -> Any:
         axes=AXES,
         reviewers=directory(current_engine()) if evaluation else [],
     )
+
+
+@bp.post("/dossiers/messages")
+@login_required
+def write_many() -> Any:
+    """One message of the Mission Fact to the holders of the dossiers ticked in the list."""
+    keys = list(dict.fromkeys(request.form.getlist("dossiers")))[:500]
+    back = request.form.get("back") or url_for("instruction.dossier_list")
+    if not back.startswith("/instruction/dossiers"):
+        back = url_for("instruction.dossier_list")
+    if not keys:
+        flash("Cochez les dossiers dont les porteurs recevront le message.", "danger")
+        return redirect(back)
+    chosen = [_dossier(key, act=True) for key in keys]  # all known before any is written to
+    sent, closed = 0, []
+    for found in chosen:
+        key = found.business_key or ""
+        try:
+            messages.post(current_engine(), found, side=STAFF, author=current_user.user.username,
+                          body=request.form.get("body", ""))  # fmt: skip
+        except InvalidInputError as exc:
+            flash(f"Message non envoyé : {exc}.", "danger")
+            return redirect(back)
+        except ConflictError:
+            closed.append(key)
+        else:
+            sent += 1
+    flash(f"Message envoyé aux porteurs de {sent} dossier(s)"
+          + (f" ; dossiers clos, non écrits : {', '.join(closed)}" if closed else "") + ".",
+          "success" if sent else "warning")  # fmt: skip
+    return redirect(back)
 
 
 @bp.get("/dossiers/<dossier_id>")
