@@ -43,9 +43,8 @@ def test_staff_write_to_the_holders_of_the_dossiers_they_tick(page, live: Live) 
         page.check(f"#pick-{key}")
     page.fill("#bulk-body", "Merci de joindre le RIB signé avant vendredi.")
     page.click("#bulk button")
-    assert (
-        "Message envoyé aux porteurs de 2 dossier(s)" in page.locator("[role=status].notice").inner_text()
-    )
+    flashed = page.locator("[role=status].notice").inner_text()
+    assert "Message envoyé aux porteurs de 2 dossier(s)" in flashed
     assert "etat=" in page.url  # back to the same filtered list
     mails = live.deliver()
     told = {m.recipients for m in mails if "RIB signé" in m.text()}
