@@ -28,3 +28,15 @@ def test_staff_decide_eligibility_on_the_dossier_page(page, live: Live) -> None:
     found = dossiers.get_dossier(live.engine, dossier)
     assert dossier_status(live.engine, found).stage == "Non éligible"
     assert found.variables["eligibility_reason"].startswith("Le projet ne concerne pas")
+
+
+def test_staff_read_the_whole_journal_of_a_dossier(page, live: Live) -> None:  # type: ignore[no-untyped-def]
+    dossier = deposited_dossier(live, "journal@x.fr")
+    sign_in(page, live, "mission.fact")
+    page.goto(f"{live.url}/instruction/dossiers/{dossier}")
+    page.click("#journal summary")
+    journal = " ".join(page.locator("#journal").inner_text().split())
+    assert "journal@x.fr a créé le dossier" in journal
+    assert "journal@x.fr a rempli « Déposer le dossier »" in journal
+    assert "changé :" in journal and "deposited_at" in journal
+    check_page(page, "dossier-journal")

@@ -22,7 +22,13 @@ from flask_login import current_user, login_required
 from engine import ConflictError, InvalidInputError, NotFoundError
 from engine.models import Instance, UserTask
 from workflows.fact import dossiers, listing, messages
-from workflows.fact.access import has_role, may_read_dossier, reads_as_holder, sees_evaluation
+from workflows.fact.access import (
+    has_role,
+    history_seen_by,
+    may_read_dossier,
+    reads_as_holder,
+    sees_evaluation,
+)
 from workflows.fact.annotations import MAX_LENGTH as ANNOTATION_MAX
 from workflows.fact.annotations import annotate, annotations_of
 from workflows.fact.attachments import ACCEPTED, is_sent_file, listed
@@ -245,6 +251,11 @@ def _page(found: Instance, **extra: Any) -> str:
         "invitation_errors": {},
         "annotations": annotations_of(found) if staff else None,
         "eligibility_open": staff and _open_task(found, "eligibility") is not None,
+        "journal": (
+            history_seen_by(current_user.user, found, engine.history.for_instance(found.id))[::-1]
+            if staff
+            else None
+        ),
         "eligibility_form": {},
         "eligibility_errors": {},
         "position": position_of(engine, found),
