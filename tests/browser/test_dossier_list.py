@@ -27,7 +27,7 @@ def _stages(live) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 
 def _shown(page) -> list[str]:  # type: ignore[no-untyped-def]
-    return page.locator("table.dossiers tbody tr td:first-child").all_inner_texts()
+    return page.locator("table.dossiers tbody td.ref").all_inner_texts()
 
 
 def test_staff_filter_sort_and_export_the_dossiers(page, simulated) -> None:  # type: ignore[no-untyped-def]
