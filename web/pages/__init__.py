@@ -18,6 +18,7 @@ from . import (
     cse,
     dashboard,
     instruction,
+    instruction_list,  # noqa: F401 - its routes are the instruction blueprint's
     operations,
     people,
     public,

@@ -21,9 +21,8 @@ from flask_login import current_user, login_required
 
 from engine import ConflictError, InvalidInputError, NotFoundError
 from engine.models import Instance, UserTask
-from workflows.fact import dossiers, listing, messages
+from workflows.fact import dossiers
 from workflows.fact.access import (
-    has_role,
     history_seen_by,
     may_read_dossier,
     reads_as_holder,
@@ -32,11 +31,9 @@ from workflows.fact.access import (
 from workflows.fact.annotations import MAX_LENGTH as ANNOTATION_MAX
 from workflows.fact.annotations import annotate, annotations_of
 from workflows.fact.attachments import ACCEPTED, is_sent_file, listed
-from workflows.fact.config import AXES, TRACKS
 from workflows.fact.consensus import may_open, open_consensus
 from workflows.fact.corrections import request_correction
 from workflows.fact.cse import cse_status
-from workflows.fact.dashboard import STAGES
 from workflows.fact.forms import complete_task
 from workflows.fact.invitations import invite_reviewer
 from workflows.fact.messages import STAFF, thread
@@ -49,10 +46,9 @@ from workflows.fact.panel import (
 )
 from workflows.fact.positions import element_names, position_of, process_file
 from workflows.fact.reviewers import directory
-from workflows.fact.roles import COMMISSION, MANAGERS, READERS, REVIEWER
+from workflows.fact.roles import MANAGERS
 from workflows.fact.status import dossier_status, timeline
 from workflows.fact.synthesis import synthesis_of
-from workflows.french import PARIS
 
 from ..downloads import dossier_document
 from ..engine_access import current_engine
@@ -61,99 +57,16 @@ from .messaging import post_from_form
 bp = Blueprint("instruction", __name__, url_prefix="/instruction")
 
 
-PAGE_SIZE = 50
-EXPORTS = {
-    "csv": ("text/csv; charset=utf-8", listing.to_csv),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", listing.to_xlsx),
-}
-
-
-@bp.get("/dossiers")
-@login_required
-def dossier_list() -> Any:
-    """Search, filters, sort and pages; staff also export the filtered list."""
-    user = current_user.user
-    evaluation = sees_evaluation(user)
-    query = listing.Search.from_args(request.args)
-    rows = listing.search(current_engine(), query, evaluation=evaluation,
-                          readable=lambda d: not reads_as_holder(user, d))  # fmt: skip
-    if not rows and not has_role(user, *READERS, COMMISSION, REVIEWER):
-        abort(403)
-    columns = listing.columns_for(request.args.getlist("colonnes"), evaluation=evaluation)
-    export = EXPORTS.get(request.args.get("format", ""))
-    if export is not None:
-        if not current_user.has_any(MANAGERS):
-            abort(403)
-        mimetype, render = export
-        name = f"dossiers-{current_engine().clock.now().astimezone(PARIS):%Y%m%d-%H%M}"
-        return Response(
-            render(rows, columns),
-            mimetype=mimetype,
-            headers={
-                "Content-Disposition": f'attachment; filename="{name}.{request.args["format"]}"'
-            },
-        )
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
-    return render_template(
-        "instruction/list.html",
-        rows=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
-        total=len(rows),
-        page=page,
-        pages=pages,
-        query=query,
-        columns=columns,
-        all_columns={k: c for k, c in listing.COLUMNS.items() if evaluation or not c.evaluation},
-        evaluation=evaluation,
-        exports=current_user.has_any(MANAGERS),
-        stages=STAGES,
-        tracks=TRACKS,
-        axes=AXES,
-        reviewers=directory(current_engine()) if evaluation else [],
-    )
-
-
-@bp.post("/dossiers/messages")
-@login_required
-def write_many() -> Any:
-    """One message of the Mission Fact to the holders of the dossiers ticked in the list."""
-    keys = list(dict.fromkeys(request.form.getlist("dossiers")))[:500]
-    back = request.form.get("back") or url_for("instruction.dossier_list")
-    if not back.startswith("/instruction/dossiers"):
-        back = url_for("instruction.dossier_list")
-    if not keys:
-        flash("Cochez les dossiers dont les porteurs recevront le message.", "danger")
-        return redirect(back)
-    chosen = [_dossier(key, act=True) for key in keys]  # all known before any is written to
-    sent, closed = 0, []
-    for found in chosen:
-        key = found.business_key or ""
-        try:
-            messages.post(current_engine(), found, side=STAFF, author=current_user.user.username,
-                          body=request.form.get("body", ""))  # fmt: skip
-        except InvalidInputError as exc:
-            flash(f"Message non envoyé : {exc}.", "danger")
-            return redirect(back)
-        except ConflictError:
-            closed.append(key)
-        else:
-            sent += 1
-    flash(f"Message envoyé aux porteurs de {sent} dossier(s)"
-          + (f" ; dossiers clos, non écrits : {', '.join(closed)}" if closed else "") + ".",
-          "success" if sent else "warning")  # fmt: skip
-    return redirect(back)
-
-
 @bp.get("/dossiers/<dossier_id>")
 @login_required
 def dossier(dossier_id: str) -> Any:
-    return _page(_dossier(dossier_id))
+    return _page(examined_dossier(dossier_id))
 
 
 @bp.post("/dossiers/<dossier_id>/messages")
 @login_required
 def write(dossier_id: str) -> Any:
-    found = _dossier(dossier_id, act=True)
+    found = examined_dossier(dossier_id, act=True)
     errors = post_from_form(found, STAFF, current_user.user.username)
     if errors:
         return _page(found, message=request.form.get("body", ""), message_errors=errors), 422
@@ -164,7 +77,7 @@ def write(dossier_id: str) -> Any:
 @bp.post("/dossiers/<dossier_id>/correction")
 @login_required
 def correction(dossier_id: str) -> Any:
-    found = _dossier(dossier_id, act=True)
+    found = examined_dossier(dossier_id, act=True)
     reason = request.form.get("reason", "")
     try:
         request_correction(current_engine(), dossier_id, reason=reason,
@@ -182,7 +95,7 @@ def correction(dossier_id: str) -> Any:
 @login_required
 def eligibility(dossier_id: str) -> Any:
     """The Mission Fact's eligibility decision, checked by the task's form."""
-    found = _dossier(dossier_id, act=True)
+    found = examined_dossier(dossier_id, act=True)
     task = _open_task(found, "eligibility")
     if task is None:
         flash("L'éligibilité de ce dossier n'est plus à décider.", "warning")
@@ -211,7 +124,7 @@ def _open_task(found: Instance, form_key: str) -> UserTask | None:
 @bp.get("/dossiers/<dossier_id>/documents/<name>")
 @login_required
 def document(dossier_id: str, name: str) -> Response:
-    return dossier_document(_dossier(dossier_id), name)
+    return dossier_document(examined_dossier(dossier_id), name)
 
 
 def _page(found: Instance, **extra: Any) -> str:
@@ -272,7 +185,7 @@ def _page(found: Instance, **extra: Any) -> str:
 @login_required
 def annotation(dossier_id: str) -> Any:
     """A private note of the Mission Fact on the dossier."""
-    found = _dossier(dossier_id, act=True)
+    found = examined_dossier(dossier_id, act=True)
     note = request.form.get("note", "")
     try:
         annotate(current_engine(), found, note, actor=current_user.username)
@@ -289,7 +202,7 @@ def annotation(dossier_id: str) -> Any:
 @login_required
 def assign(dossier_id: str) -> Any:
     """Staff name the reviewers (from the directory, or by their login) and the due day."""
-    found = _dossier(dossier_id, act=True)
+    found = examined_dossier(dossier_id, act=True)
     task = _assignment_task(found)
     if task is None:
         abort(409)
@@ -317,7 +230,7 @@ PANEL_DONE = {
 @login_required
 def change_panel(dossier_id: str) -> Any:
     """Staff add, withdraw or replace a reviewer while the review runs."""
-    found = _dossier(dossier_id, act=True)
+    found = examined_dossier(dossier_id, act=True)
     engine, actor = current_engine(), current_user.user.username
     action = request.form.get("action", "")
     reviewer, by = request.form.get("reviewer", ""), request.form.get("by", "")
@@ -342,7 +255,7 @@ def change_panel(dossier_id: str) -> Any:
 @login_required
 def consensus(dossier_id: str) -> Any:
     """Staff ask the reviewers who disagree to review their evaluation again."""
-    found = _dossier(dossier_id, act=True)
+    found = examined_dossier(dossier_id, act=True)
     try:
         open_consensus(current_engine(), found, actor=current_user.user.username,
                        due=request.form.get("consensus_due") or None)  # fmt: skip
@@ -357,7 +270,7 @@ def consensus(dossier_id: str) -> Any:
 @login_required
 def invite(dossier_id: str) -> Any:
     """Staff invite an outside expert, who opens a reviewer's account through the mail."""
-    found = _dossier(dossier_id, act=True)
+    found = examined_dossier(dossier_id, act=True)
     try:
         invited = invite_reviewer(
             current_engine(), request.form, secret=current_app.secret_key or "",
@@ -403,7 +316,7 @@ def _panel(found: Instance) -> dict[str, Any] | None:
     return {"seats": seats, "free": free}
 
 
-def _dossier(dossier_id: str, *, act: bool = False) -> Instance:
+def examined_dossier(dossier_id: str, *, act: bool = False) -> Instance:
     """The dossier for someone who examines it (the Mission Fact when `act`); a holder has
     their own page of it, anyone else none."""
     try:

@@ -1,0 +1,104 @@
+"""The list of the dossiers for those who examine them: search, filters, sort, pages; staff
+export the filtered list and write to the holders of the dossiers they tick."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from engine import ConflictError, InvalidInputError
+from workflows.fact import listing, messages
+from workflows.fact.access import has_role, reads_as_holder, sees_evaluation
+from workflows.fact.config import AXES, TRACKS
+from workflows.fact.dashboard import STAGES
+from workflows.fact.messages import STAFF
+from workflows.fact.reviewers import directory
+from workflows.fact.roles import COMMISSION, MANAGERS, READERS, REVIEWER
+from workflows.french import PARIS
+
+from ..engine_access import current_engine
+from .instruction import bp, examined_dossier
+
+PAGE_SIZE = 50
+EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", listing.to_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", listing.to_xlsx),
+}
+
+
+@bp.get("/dossiers")
+@login_required
+def dossier_list() -> Any:
+    """Search, filters, sort and pages; staff also export the filtered list."""
+    user = current_user.user
+    evaluation = sees_evaluation(user)
+    query = listing.Search.from_args(request.args)
+    rows = listing.search(current_engine(), query, evaluation=evaluation,
+                          readable=lambda d: not reads_as_holder(user, d))  # fmt: skip
+    if not rows and not has_role(user, *READERS, COMMISSION, REVIEWER):
+        abort(403)
+    columns = listing.columns_for(request.args.getlist("colonnes"), evaluation=evaluation)
+    export = EXPORTS.get(request.args.get("format", ""))
+    if export is not None:
+        if not current_user.has_any(MANAGERS):
+            abort(403)
+        mimetype, render = export
+        name = f"dossiers-{current_engine().clock.now().astimezone(PARIS):%Y%m%d-%H%M}"
+        return Response(
+            render(rows, columns),
+            mimetype=mimetype,
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}.{request.args["format"]}"'
+            },
+        )
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    return render_template(
+        "instruction/list.html",
+        rows=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        total=len(rows),
+        page=page,
+        pages=pages,
+        query=query,
+        columns=columns,
+        all_columns={k: c for k, c in listing.COLUMNS.items() if evaluation or not c.evaluation},
+        evaluation=evaluation,
+        exports=current_user.has_any(MANAGERS),
+        stages=STAGES,
+        tracks=TRACKS,
+        axes=AXES,
+        reviewers=directory(current_engine()) if evaluation else [],
+    )
+
+
+@bp.post("/dossiers/messages")
+@login_required
+def write_many() -> Any:
+    """One message of the Mission Fact to the holders of the dossiers ticked in the list."""
+    keys = list(dict.fromkeys(request.form.getlist("dossiers")))[:500]
+    back = request.form.get("back") or url_for("instruction.dossier_list")
+    if not back.startswith("/instruction/dossiers"):
+        back = url_for("instruction.dossier_list")
+    if not keys:
+        flash("Cochez les dossiers dont les porteurs recevront le message.", "danger")
+        return redirect(back)
+    chosen = [examined_dossier(key, act=True) for key in keys]  # all known before any is written to
+    sent, closed = 0, []
+    for found in chosen:
+        key = found.business_key or ""
+        try:
+            messages.post(current_engine(), found, side=STAFF, author=current_user.user.username,
+                          body=request.form.get("body", ""))  # fmt: skip
+        except InvalidInputError as exc:
+            flash(f"Message non envoyé : {exc}.", "danger")
+            return redirect(back)
+        except ConflictError:
+            closed.append(key)
+        else:
+            sent += 1
+    flash(f"Message envoyé aux porteurs de {sent} dossier(s)"
+          + (f" ; dossiers clos, non écrits : {', '.join(closed)}" if closed else "") + ".",
+          "success" if sent else "warning")  # fmt: skip
+    return redirect(back)
