@@ -41,21 +41,30 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import math
 from collections.abc import Mapping
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError, ValidationError
+from jsonschema.exceptions import SchemaError
 
-from .dates import FIRST_YEAR, LAST_YEAR
 from .errors import DeploymentError, InvalidInputError
+from .form_formats import (
+    BLANK_PATTERN,
+    DATE_BOUNDS,
+    DATE_PATTERN,
+    DATETIME_PATTERNS,
+    DECIMAL_STRING_PATTERN,
+    DEFAULT_MAX_LENGTH,
+    EMAIL_PATTERN,
+    PHONE_PATTERN,
+    TIME_PATTERN,
+)
 from .form_limits import FormValidator, check_depth, check_patterns
+from .form_messages import FORM_ERROR_KEY, messages
 
 __all__ = ["check", "json_schema", "validate"]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
-FORM_ERROR_KEY = "_form"  # errors about the whole object, not one field
 
 NO_DATA = {
     "text", "html", "spacer", "separator", "image", "button", "table", "iframe",
@@ -64,34 +73,6 @@ NO_DATA = {
 CHOICE = {"radio", "select"}
 MULTI_CHOICE = {"checklist", "taglist"}
 TEXT = {"textfield", "textarea"}
-
-BLANK_PATTERN = r"\S"
-EMAIL_PATTERN = r"^[^\s@]+@[^\s@]+\.[^\s@]+$"
-PHONE_PATTERN = r"^(\+|00)[1-9][0-9 .-]{5,20}$"  # looser than form-js's country-code list
-DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](Z|[+-][0-9]{2}:[0-9]{2})?$"
-DATETIME_PATTERN = (
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?"
-    r"(Z|[+-][0-9]{2}:[0-9]{2})?$"
-)
-DATETIME_PATTERNS = {"date": DATE_PATTERN, "time": TIME_PATTERN, "datetime": DATETIME_PATTERN}
-DECIMAL_STRING_PATTERN = r"^-?[0-9]+(\.[0-9]+)?$"
-# Dates a form takes (compared on their YYYY-MM-DD part).
-DATE_BOUNDS = {"formatMinimum": f"{FIRST_YEAR}-01-01", "formatMaximum": f"{LAST_YEAR}-12-31"}
-# The length of a text the form leaves unbounded.
-DEFAULT_MAX_LENGTH = 10_000
-PATTERN_MESSAGES = {
-    EMAIL_PATTERN: "adresse électronique invalide",
-    PHONE_PATTERN: "numéro de téléphone invalide (format international attendu : +33 …)",
-    DATE_PATTERN: "date invalide (format attendu : AAAA-MM-JJ)",
-    TIME_PATTERN: "heure invalide (format attendu : HH:MM)",
-    DATETIME_PATTERN: "date et heure invalides (format attendu : AAAA-MM-JJTHH:MM)",
-    DECIMAL_STRING_PATTERN: "doit être un nombre",
-}
-TYPE_NAMES = {
-    "string": "un texte", "number": "un nombre", "integer": "un nombre entier",
-    "boolean": "vrai ou faux", "array": "une liste", "object": "un objet",
-}  # fmt: skip
 
 _CACHE_LIMIT = 256
 _validators: dict[str, Draft202012Validator] = {}
@@ -118,11 +99,11 @@ def _validated(
     validator = _validator(form)
     errors: dict[str, list[str]] = {}
     for error in validator.iter_errors(data):
-        for key, message in _messages(error):
+        for key, message in messages(error):
             if message not in errors.setdefault(key, []):
                 errors[key].append(message)
-    for key, messages in extra.items():
-        errors.setdefault(key, list(messages))  # a field the form refuses keeps its reason
+    for key, refused in extra.items():
+        errors.setdefault(key, list(refused))  # a field the form refuses keeps its reason
     order = {key: n for n, key in enumerate(_field_paths(validator.schema))}
     return dict(sorted(errors.items(), key=lambda item: order.get(item[0], len(order))))
 
@@ -341,93 +322,6 @@ def _optional(schema: dict[str, Any]) -> dict[str, Any]:
         return {"anyOf": [{"enum": ["", None]}, schema]}  # constraints apply to a real answer
     types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
     return {**schema, "type": [*types, "null"]}
-
-
-# --- messages ---------------------------------------------------------------------------------
-
-
-def _messages(error: ValidationError) -> list[tuple[str, str]]:
-    if error.validator == "anyOf":  # the optional wrapper: report the real answer's faults
-        last = len(error.validator_value) - 1
-        inner = [e for e in error.context or [] if e.relative_schema_path[0] == last]
-        if inner:
-            return [item for e in inner for item in _messages(e)]
-    path = [str(p) for p in error.absolute_path]
-    if error.validator == "required":  # name every missing field, down into missing groups
-        missing = [k for k in error.validator_value if k not in error.instance]
-        properties = error.schema.get("properties", {})
-        return [
-            (leaf, "obligatoire")
-            for key in missing
-            for leaf in _required_leaves(properties.get(key, {}), ".".join([*path, key]))
-        ]
-    while path and path[-1].isdigit():
-        path.pop()  # a checklist's option is reported on the field itself
-    key = ".".join(path) or FORM_ERROR_KEY
-    if not path and error.validator == "type":
-        return [(key, "les données du formulaire doivent être un objet")]
-    return [(key, _message(error))]
-
-
-def _message(error: ValidationError) -> str:
-    value, rule, instance = error.validator_value, error.validator, error.instance
-    if instance is None or instance == [] or (isinstance(instance, str) and not instance.strip()):
-        return "obligatoire"  # optional fields accept empty answers, so this one is required
-    if rule == "const":
-        return "doit être coché" if value is True else f"doit valoir {_show(value)}"
-    if rule == "type" and isinstance(instance, float) and not math.isfinite(instance):
-        return "doit être un nombre fini"
-    if rule == "type":
-        types = value if isinstance(value, list) else [value]
-        names = [TYPE_NAMES.get(t, t) for t in types if t != "null"]
-        return "doit être " + " ou ".join(names)
-    if rule == "enum":
-        allowed = ", ".join(_show(v) for v in value if v is not None)
-        return f"valeur non autorisée : {_show(instance)}, attendu l'une de : {allowed}"
-    if rule == "minimum":
-        return f"doit être au moins {_show(value)}"
-    if rule == "maximum":
-        return f"doit être au plus {_show(value)}"
-    if rule == "minLength":
-        return f"doit comporter au moins {value} caractère{'s' if value > 1 else ''}"
-    if rule == "maxLength":
-        return f"doit comporter au plus {value} caractères (actuellement {len(instance)})"
-    if rule == "formatMinimum":
-        return f"date trop ancienne : le {_day(value)} au plus tôt"
-    if rule == "formatMaximum":
-        return f"date trop lointaine : le {_day(value)} au plus tard"
-    if rule == "pattern":
-        return PATTERN_MESSAGES.get(value, f"ne respecte pas le format attendu ({value})")
-    if rule == "format":
-        return PATTERN_MESSAGES[DATE_PATTERN if value == "date" else EMAIL_PATTERN]
-    if rule == "minItems":
-        return f"doit contenir au moins {value} élément{'s' if value > 1 else ''}"
-    if rule == "uniqueItems":
-        return "contient des valeurs en double"
-    return f"valeur invalide ({error.message})"
-
-
-def _required_leaves(schema: Mapping[str, Any], path: str) -> list[str]:
-    if schema.get("type") != "object" or not schema.get("required"):
-        return [path]
-    return [
-        leaf
-        for key in schema["required"]
-        for leaf in _required_leaves(schema["properties"][key], f"{path}.{key}")
-    ]
-
-
-def _day(iso_date: str) -> str:
-    year, month, day = iso_date.split("-")
-    return f"{day}/{month}/{year}"
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "vrai" if value else "faux"
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
 
 
 def _field_paths(schema: Mapping[str, Any], prefix: str = "") -> list[str]:
