@@ -14,11 +14,20 @@ from werkzeug.exceptions import BadRequest
 
 def init_app(app: Flask, api: Api) -> None:
     @cache
+    def query_parameters() -> dict[tuple[str, str], frozenset[str]]:
+        # The document is built once, at the first request with a query string.
+        return {
+            (path, method): frozenset(
+                p["name"] for p in operation.get("parameters", []) if p["in"] == "query"
+            )
+            for path, operations in api.spec.to_dict()["paths"].items()
+            for method, operation in operations.items()
+            if isinstance(operation, dict) and method != "parameters"
+        }
+
     def documented(path: str, method: str) -> frozenset[str] | None:
-        operation = api.spec.to_dict()["paths"].get(path, {}).get(method)
-        if operation is None:
-            return None  # not an API operation (documentation, assets)
-        return frozenset(p["name"] for p in operation.get("parameters", []) if p["in"] == "query")
+        # None: not an API operation (documentation, assets)
+        return query_parameters().get((path, method))
 
     @app.before_request
     def _refuse_unknown_query_parameters() -> None:

@@ -129,6 +129,7 @@ def document(dossier_id: str, name: str) -> Response:
 
 def _page(found: Instance, **extra: Any) -> str:
     engine = current_engine()
+    history = engine.history.for_instance(found.id)  # read once for the page's three uses
     status = dossier_status(engine, found)
     v = found.variables
     staff = current_user.has_any(MANAGERS)  # writes to the holder, sends back; others read
@@ -138,7 +139,7 @@ def _page(found: Instance, **extra: Any) -> str:
         "cse": cse_status(v, with_answer=True),
         "pieces": listed(found),
         "documents": [d for d in engine.documents.list(found.id) if not is_sent_file(d.name)],
-        "milestones": timeline(engine, found),
+        "milestones": timeline(engine, found, history),
         "messages": thread(found),
         "file_url": lambda name: url_for(
             "instruction.document", dossier_id=found.business_key, name=name
@@ -164,14 +165,10 @@ def _page(found: Instance, **extra: Any) -> str:
         "invitation_errors": {},
         "annotations": annotations_of(found) if staff else None,
         "eligibility_open": staff and _open_task(found, "eligibility") is not None,
-        "journal": (
-            history_seen_by(current_user.user, found, engine.history.for_instance(found.id))[::-1]
-            if staff
-            else None
-        ),
+        "journal": (history_seen_by(current_user.user, found, history)[::-1] if staff else None),
         "eligibility_form": {},
         "eligibility_errors": {},
-        "position": position_of(engine, found),
+        "position": position_of(engine, found, history),
         "position_names": element_names(process_file(engine, found.version_id, found.process_id)),
         "note": "",
         "note_errors": {},

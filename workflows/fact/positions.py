@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from engine import Engine, NotFoundError
-from engine.models import Instance, PendingTimer
+from engine.models import HistoryEntry, Instance, PendingTimer
 
 from .calls import DOSSIER_PROCESS
 
@@ -40,10 +40,14 @@ def waiting_by_element(engine: Engine, reference: str) -> dict[str, list[str]]:
     return {element: sorted(found) for element, found in sorted(waiting.items())}
 
 
-def position_of(engine: Engine, dossier: Instance) -> DossierPosition:
+def position_of(
+    engine: Engine, dossier: Instance, history: list[HistoryEntry] | None = None
+) -> DossierPosition:
+    """Where the dossier stands (from `history` when the caller has already read it)."""
     tasks = engine.tasks.query().instance(dossier.id).list()
     timers = [t for t in engine.timers.pending(dossier.id) if not t.suspended]
-    done = [e.element_id for e in engine.history.for_instance(dossier.id) if e.element_id]
+    entries = engine.history.for_instance(dossier.id) if history is None else history
+    done = [e.element_id for e in entries if e.element_id]
     current = sorted({t.element_id for t in tasks} | {t.element_id for t in timers})
     return DossierPosition(
         list(dict.fromkeys(done)), current, sorted(timers, key=lambda t: t.due_at)

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from engine import Engine
-from engine.models import Instance, UserTask
+from engine.models import HistoryEntry, Instance, UserTask
 
 from ..french import amount_fr, date_fr, datetime_fr, deadline_fr
 from .calls import DOSSIER_PROCESS
@@ -151,10 +151,14 @@ class Milestone:
     label: str
 
 
-def timeline(engine: Engine, dossier: Instance) -> list[Milestone]:
-    """The milestones of a dossier, oldest first, as its holder reads them."""
+def timeline(
+    engine: Engine, dossier: Instance, history: list[HistoryEntry] | None = None
+) -> list[Milestone]:
+    """The milestones of a dossier, oldest first, as its holder reads them (from `history`
+    when the caller has already read it)."""
     found = []
-    for entry in engine.history.for_instance(dossier.id):
+    entries = engine.history.for_instance(dossier.id) if history is None else history
+    for entry in entries:
         label = MILESTONES.get(
             (entry.action, entry.element_id if entry.action != "started" else None)
         )
