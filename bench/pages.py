@@ -138,6 +138,7 @@ def _copies(engine: Any, deposited: str, draft: str, count: int) -> None:
             connection.execute(insert(InstanceRecord.__table__), instances[start : start + 1000])
         for start in range(0, len(tasks), 1000):
             connection.execute(insert(UserTaskRecord.__table__), tasks[start : start + 1000])
+    engine.runtime.summarize_missing()  # as after an upgrade: the copies' summaries
 
 
 def session_ready(app: Any, count: int) -> None:
@@ -196,6 +197,7 @@ def session_ready(app: Any, count: int) -> None:
                 batch = [{k: v for k, v in r.items() if not (k == "id" and v is None)}
                          for r in rows[start : start + 1000]]  # fmt: skip
                 connection.execute(insert(table.__table__), batch)
+    engine.runtime.summarize_missing()
     commission = calls.get_call(engine, "BENCH").variables["commission_at"]
     engine.clock.source.set(datetime.fromisoformat(commission) + timedelta(seconds=1))
     engine.timers.fire_due()

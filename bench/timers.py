@@ -31,7 +31,7 @@ sys.path[:] = [p for p in sys.path if not p.endswith("bench")]
 from engine import Engine, EngineConfig, SystemClock
 from engine.dates import end_of_second
 from handlers import DISPATCHERS
-from workflows import SERVICES
+from workflows import SERVICES, SUMMARIES
 from workflows.fact.calls import deploy
 from workflows.fact.config import load_config, process_variables
 
@@ -55,7 +55,13 @@ def now() -> datetime:
 
 def fresh_engine(url: str) -> Engine:
     engine = Engine(
-        EngineConfig(url, clock=SystemClock(), services=SERVICES, dispatchers=DISPATCHERS)
+        EngineConfig(
+            url,
+            clock=SystemClock(),
+            services=SERVICES,
+            dispatchers=DISPATCHERS,
+            summaries=SUMMARIES,
+        )
     )
     engine.management.drop_schema()
     engine.management.create_schema()

@@ -17,6 +17,7 @@ from .models import Notice, OutboxMessage
 from .outbox import Dispatcher
 from .retries import RetryPolicy
 from .scripting import Service, ServiceContext
+from .summaries import Summarizer, Summary, SummaryRow
 
 __all__ = [
     "Clock",
@@ -38,5 +39,8 @@ __all__ = [
     "RetryPolicy",
     "Service",
     "ServiceContext",
+    "Summarizer",
+    "Summary",
+    "SummaryRow",
     "SystemClock",
 ]

@@ -23,6 +23,7 @@ from .sandbox_pool import PoolLimits, shared_pool
 from .scripting import Service
 from .sessions import SessionService
 from .steps import Runner
+from .summaries import Summarizer
 from .tasks import TaskService
 from .timers import TimerService
 
@@ -41,6 +42,8 @@ class EngineConfig:
     max_instance_data: int = 16 * 2**20
     # Where durations are counted on the calendar (J-7, one month) and deadlines are read.
     timezone: str = "Europe/Paris"
+    # By process id: what each step keeps of an instance for lists and figures (summaries.py).
+    summaries: Mapping[str, Summarizer] = field(default_factory=dict)
 
 
 class Engine:
@@ -67,6 +70,7 @@ class Engine:
             ZoneInfo(config.timezone),
             shared_pool(config.sandbox),
             config.max_instance_data,
+            dict(config.summaries),
         )
         self.repository = RepositoryService(executor, clock)
         self.runtime = RuntimeService(executor, runner)
@@ -78,7 +82,9 @@ class Engine:
         self.documents = DocumentService(executor)
         self.identity = IdentityService(executor, clock)
         self.sessions = SessionService(executor, clock)
-        self.management = ManagementService(self._sql, executor, clock)
+        self.management = ManagementService(
+            self._sql, executor, clock, after_upgrade=self.runtime.summarize_missing
+        )
 
     def close(self) -> None:
         self._sql.dispose()

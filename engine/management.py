@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,17 +23,27 @@ LIVE_AFTER = timedelta(seconds=15)  # a worker silent longer than this is not co
 
 
 class ManagementService:
-    def __init__(self, sql_engine: SqlEngine, executor: CommandExecutor, clock: Clock) -> None:
+    def __init__(
+        self,
+        sql_engine: SqlEngine,
+        executor: CommandExecutor,
+        clock: Clock,
+        *,
+        after_upgrade: Callable[[], object] = lambda: None,
+    ) -> None:
         self._sql = sql_engine
         self._executor = executor
         self._clock = clock
+        self._after_upgrade = after_upgrade
 
     # --- schema ---------------------------------------------------------------------------
 
     def create_schema(self) -> None:
-        """Create or upgrade the tables to the latest migration."""
+        """Create or upgrade the tables to the latest migration, then fill what a migration
+        cannot (the summaries of the instances already there)."""
         with self._sql.begin() as connection:
             command.upgrade(_alembic_config(connection), "head")
+        self._after_upgrade()
 
     def drop_schema(self) -> None:
         with self._sql.begin() as connection:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from .commands import CommandExecutor
@@ -15,9 +15,13 @@ from .models import Instance, Notice
 from .query import Query
 from .scripting import Document
 from .steps import Runner, Steps
-from .storage.instances import InstanceRow, InstanceStore
-from .storage.records import InstanceRecord, SubscriptionRecord
+from .storage.instances import InstanceStore
+from .storage.instances import to_instance as to_model
+from .storage.records import InstanceRecord, SubscriptionRecord, SummaryRecord, UserTaskRecord
 from .storage.stores import VersionStore
+from .summaries import SummaryQuery, write_summary
+
+_INSTANCES = InstanceRecord.__table__
 
 # Steps of other callers that may write the same instance first, one after another.
 WRITE_ATTEMPTS = 10
@@ -144,6 +148,45 @@ class RuntimeService:
     def query(self) -> InstanceQuery:
         return InstanceQuery(self._executor, to_model)
 
+    def summaries(self, process_id: str) -> SummaryQuery:
+        """The summaries of a process's instances (empty if it has no summarizer)."""
+        return SummaryQuery(self._executor, process_id)
+
+    def summarize_missing(self, batch: int = 500) -> int:
+        """Write the summaries instances lack (those started before their process had a
+        summarizer); how many were written."""
+        written = 0
+        for process_id, summarize in self._runner.summaries.items():
+            lacking = (
+                select(*(c for c in _INSTANCES.c if c.name != "state"))
+                .where(
+                    _INSTANCES.c.process_id == process_id,
+                    ~exists().where(SummaryRecord.instance_id == _INSTANCES.c.id),
+                )
+                .limit(batch)
+            )
+
+            def command(
+                session: Session, lacking: Any = lacking, summarize: Any = summarize
+            ) -> int:
+                connection = session.connection()
+                instances = [to_model(row) for row in connection.execute(lacking)]
+                forms: dict[str, list[str]] = {}
+                tasks = select(UserTaskRecord.instance_id, UserTaskRecord.form_key).where(
+                    UserTaskRecord.instance_id.in_([i.id for i in instances])
+                )
+                for instance_id, form_key in connection.execute(tasks):
+                    if form_key:
+                        forms.setdefault(instance_id, []).append(form_key)
+                for instance in instances:
+                    summary = summarize(instance, tuple(forms.get(instance.id, ())))
+                    write_summary(connection, instance, summary, is_new=True)
+                return len(instances)
+
+            while done := self._executor.execute(command):
+                written += done
+        return written
+
 
 class InstanceQuery(Query[InstanceRecord, Instance]):
     """Fluent filter over instances, read from the instance table only."""
@@ -210,18 +253,3 @@ def check_variable_names(variables: Mapping[str, Any]) -> None:
                 "sans _ au début)",
                 field=str(name)[:100],
             )
-
-
-def to_model(record: InstanceRecord | InstanceRow | Row[Any]) -> Instance:
-    return Instance(
-        id=record.id,
-        process_id=record.process_id,
-        version_id=record.version_id,
-        business_key=record.business_key,
-        status=record.status,
-        variables=dict(record.variables or {}),
-        started_at=record.started_at,
-        updated_at=record.updated_at,
-        ended_at=record.ended_at,
-        revision=record.revision,
-    )

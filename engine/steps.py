@@ -26,9 +26,10 @@ from .models import FiredTimer
 from .sandbox_pool import SandboxPool
 from .scripting import Effect, Service, StepIdentity
 from .storage.indexes import IndexStore
-from .storage.instances import InstanceRow, InstanceStore
+from .storage.instances import InstanceRow, InstanceStore, to_instance
 from .storage.records import DocumentRecord, HistoryRecord, OutboxRecord
 from .storage.stores import SubscriptionStore, VersionRef, VersionStore
+from .summaries import Summarizer, write_summary
 
 MAX_DELIVERIES_PER_STEP = 100_000  # a message ping-pong between instances must end somewhere
 _INSERT_OUTBOX = insert(OutboxRecord)
@@ -47,6 +48,7 @@ class Runner:
     sandbox: SandboxPool | None = None  # scripts run in its processes (in process if None)
     # An instance's stored state (its data in every live token): FACT dossiers keep under 1 MB.
     max_state_chars: int = 16 * 2**20
+    summaries: Mapping[str, Summarizer] = field(default_factory=dict)  # by process id
 
 
 @dataclass
@@ -196,6 +198,11 @@ class Steps:
         else:
             self._instances.update(record)
         connection = self._connection
+        summarize = self._runner.summaries.get(record.process_id)
+        if summarize is not None:
+            forms = tuple(task.form_key for task in snapshot.user_tasks if task.form_key)
+            instance = to_instance(record)
+            write_summary(connection, instance, summarize(instance, forms), is_new=loaded.is_new)
         opened = IndexStore(connection).sync(
             record.id,
             tasks=[

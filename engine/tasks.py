@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, and_, or_
@@ -121,6 +122,12 @@ class TaskQuery(Query[UserTaskRecord, UserTask]):
 
     def business_key(self, key: str) -> TaskQuery:
         return self.where(UserTaskRecord.business_key == key)
+
+    def business_key_prefix(self, prefix: str) -> TaskQuery:
+        return self.where(UserTaskRecord.business_key.startswith(prefix, autoescape=True))
+
+    def due_before(self, moment: datetime) -> TaskQuery:
+        return self.where(UserTaskRecord.due_at < moment)
 
     def lanes(self, lanes: Iterable[str]) -> TaskQuery:
         return self.where(UserTaskRecord.lane.in_(list(lanes)))

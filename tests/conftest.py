@@ -11,7 +11,16 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from engine import Clock, Dispatcher, Engine, EngineConfig, FrozenClock, RetryPolicy, Service
+from engine import (
+    Clock,
+    Dispatcher,
+    Engine,
+    EngineConfig,
+    FrozenClock,
+    RetryPolicy,
+    Service,
+    Summarizer,
+)
 
 T0 = datetime(2020, 2, 1, 8, 0, tzinfo=UTC)
 
@@ -80,6 +89,7 @@ def make_engine(database_url: str, clock: FrozenClock) -> Iterator[EngineFactory
         dispatchers: Mapping[str, Dispatcher] | None = None,
         retries: RetryPolicy | None = None,
         max_instance_data: int = 16 * 2**20,
+        summaries: Mapping[str, Summarizer] | None = None,
     ) -> Engine:
         engine = Engine(
             EngineConfig(
@@ -90,6 +100,7 @@ def make_engine(database_url: str, clock: FrozenClock) -> Iterator[EngineFactory
                 retries=retries or RetryPolicy(),
                 script_time_limit=script_time_limit,
                 max_instance_data=max_instance_data,
+                summaries=summaries or {},
             )
         )
         if not engines:

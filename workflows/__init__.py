@@ -14,13 +14,15 @@ from handlers.email import EmailDispatcher
 from handlers.smtp import SmtpSettings, YagmailMailer
 
 from .fact.documents import render_document
+from .fact.summaries import SUMMARIES
+from .paths import PROJECT_ROOT
 from .signing import secret_key
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_ROOT / 'instance' / 'concerto.db'}"
 
 # Every service the FACT diagrams call, with the call's own document renderer.
 SERVICES = {**handlers.SERVICES, "document.render": DocumentRenderer(render_document)}
+__all__ = ["PROJECT_ROOT", "SERVICES", "SUMMARIES", "build_engine"]
 
 
 def build_engine(settings: Mapping[str, Any], *, clock: Clock | None = None) -> Engine:
@@ -40,6 +42,7 @@ def build_engine(settings: Mapping[str, Any], *, clock: Clock | None = None) -> 
                 max_delay=float(settings.get("RETRY_MAX_DELAY") or 3600.0),
             ),
             script_time_limit=float(settings.get("SCRIPT_TIME_LIMIT") or 1.0),
+            summaries=SUMMARIES,
         )
     )
     if settings.get("SMTP_HOST"):  # otherwise mails go to the log

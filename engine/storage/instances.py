@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from ..errors import ConcurrencyError, NotFoundError
+from ..models import Instance
 from .records import InstanceRecord, ProcessVersionRecord, UserTaskRecord
 from .stores import VersionRef
 
@@ -114,3 +115,19 @@ class InstanceStore:
         if result.rowcount != 1:
             raise ConcurrencyError("the instance changed concurrently; retry")
         row.revision += 1
+
+
+def to_instance(record: InstanceRecord | InstanceRow | Row[Any]) -> Instance:
+    """The frozen value services return, from a row of the instance table."""
+    return Instance(
+        id=record.id,
+        process_id=record.process_id,
+        version_id=record.version_id,
+        business_key=record.business_key,
+        status=record.status,
+        variables=dict(record.variables or {}),
+        started_at=record.started_at,
+        updated_at=record.updated_at,
+        ended_at=record.ended_at,
+        revision=record.revision,
+    )

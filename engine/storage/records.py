@@ -21,6 +21,7 @@ from sqlalchemy import (
     text,
     true,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -99,6 +100,22 @@ class InstanceRecord(Base):
     # Optimistic concurrency: every step's UPDATE names the revision it read
     # (storage/instances.py); only the engine's prebuilt statements write this table.
     revision: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class SummaryRecord(Base):
+    """An instance's summary (engine/summaries.py): the fields lists and figures read, in a row
+    narrow enough that thousands are read in milliseconds."""
+
+    __tablename__ = "instance_summary"
+    __table_args__ = (Index("ix_instance_summary_process_key", "process_id", "business_key"),)
+
+    instance_id: Mapped[str] = mapped_column(
+        ForeignKey("instance.id", ondelete="CASCADE"), primary_key=True
+    )
+    process_id: Mapped[str] = mapped_column(String(200))
+    business_key: Mapped[str | None] = mapped_column(String(200))
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
+    search: Mapped[str] = mapped_column(Text, default="")
 
 
 class UserTaskRecord(Base):

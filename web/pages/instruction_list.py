@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from engine import ConflictError, InvalidInputError
 from workflows.fact import listing, messages
-from workflows.fact.access import has_role, reads_as_holder, sees_evaluation
+from workflows.fact.access import has_role, sees_evaluation
 from workflows.fact.config import AXES, TRACKS
 from workflows.fact.dashboard import STAGES
 from workflows.fact.messages import STAFF
@@ -33,12 +33,15 @@ EXPORTS = {
 def dossier_list() -> Any:
     """Search, filters, sort and pages; staff also export the filtered list."""
     user = current_user.user
+    if has_role(user, *READERS, COMMISSION):
+        reader = None
+    elif has_role(user, REVIEWER):
+        reader = user.username  # the dossiers they review, no other
+    else:
+        abort(403)
     evaluation = sees_evaluation(user)
     query = listing.Search.from_args(request.args)
-    rows = listing.search(current_engine(), query, evaluation=evaluation,
-                          readable=lambda d: not reads_as_holder(user, d))  # fmt: skip
-    if not rows and not has_role(user, *READERS, COMMISSION, REVIEWER):
-        abort(403)
+    found = listing.search(current_engine(), query, evaluation=evaluation, reader=reader)
     columns = listing.columns_for(request.args.getlist("colonnes"), evaluation=evaluation)
     export = EXPORTS.get(request.args.get("format", ""))
     if export is not None:
@@ -47,18 +50,22 @@ def dossier_list() -> Any:
         mimetype, render = export
         name = f"dossiers-{current_engine().clock.now().astimezone(PARIS):%Y%m%d-%H%M}"
         return Response(
-            render(rows, columns),
+            render(found.list(), columns),
             mimetype=mimetype,
             headers={
                 "Content-Disposition": f'attachment; filename="{name}.{request.args["format"]}"'
             },
         )
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    rows, total = found.page_with_count((page - 1) * PAGE_SIZE, PAGE_SIZE)
+    pages = max(1, -(-total // PAGE_SIZE))
+    if page > pages:  # past the end: the last page
+        page = pages
+        rows = found.page((page - 1) * PAGE_SIZE, PAGE_SIZE)
     return render_template(
         "instruction/list.html",
-        rows=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
-        total=len(rows),
+        rows=rows,
+        total=total,
         page=page,
         pages=pages,
         query=query,

@@ -11,8 +11,8 @@ from engine import ConflictError, DuplicateError, Engine, InvalidInputError
 from engine.dates import end_of_second, in_plausible_years
 from engine.models import Instance, ProcessVersion
 
-from .. import PROJECT_ROOT
 from ..french import datetime_fr
+from ..paths import PROJECT_ROOT
 from ..schemas import invalid
 from .config import YEARS_REFUSED, load_config, past_dates, process_variables
 

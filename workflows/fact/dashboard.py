@@ -18,10 +18,8 @@ from engine.models import Instance
 
 from ..french import PARIS
 from .calls import DOSSIER_PROCESS, get_call
-from .status import statuses
 
 # The order staff read states in: from the draft to the decision, then the ways out.
-GRANTED = ("accepted", "partial")
 STAGES = (
     "Brouillon",
     "À corriger",
@@ -34,6 +32,7 @@ STAGES = (
     "Retiré",
     "Non déposé",
 )
+GRANTED_STAGES = ("Retenu", "Retenu en partie")
 
 
 @dataclass(frozen=True)
@@ -73,32 +72,56 @@ class CallDashboard:
 
 
 def call_dashboard(engine: Engine, reference: str) -> CallDashboard:
+    """Counted and summed in SQL over the dossiers' summaries: no dossier is read."""
     call = get_call(engine, reference)
     now = engine.clock.now()
-    found = engine.runtime.query().process(DOSSIER_PROCESS).business_key_prefix(f"{reference}-")
-    dossiers = found.list()
-    tasks = engine.tasks.query().process(DOSSIER_PROCESS).list()
-    mine = {d.business_key for d in dossiers}
-    tasks = [t for t in tasks if t.business_key in mine]
+
+    dossiers = engine.runtime.summaries(DOSSIER_PROCESS).business_key_prefix(f"{reference}-")
+    groups = dossiers.grouped(
+        ("stage", "kind", "deposit_day"), ("amount_requested", "amount_granted")
+    )
     counted: Counter[str] = Counter()
     kinds: dict[str, str] = {}
-    for _, status in statuses(dossiers, tasks):
-        counted[status.stage] += 1
-        kinds[status.stage] = status.kind
-    ids = {d.id for d in dossiers} | {call.id}
-    values = [d.variables for d in dossiers]
+    days: Counter[date] = Counter()
+    requested = granted = 0.0
+    for (stage, kind, day), count, (asked, given) in groups:
+        counted[stage] += count
+        kinds[stage] = kind
+        if day:  # deposited
+            days[date.fromisoformat(day)] += count
+            requested += asked
+        if stage in GRANTED_STAGES:
+            granted += given
+    overdue = (
+        engine.tasks.query()
+        .process(DOSSIER_PROCESS)
+        .business_key_prefix(f"{reference}-")
+        .form_key("review")
+        .due_before(now)
+    )
     return CallDashboard(
         call=call,
-        dossiers=len(dossiers),
+        dossiers=sum(counted.values()),
         stages=[StageCount(s, kinds[s], counted[s]) for s in _ordered(counted)],
-        deposits_per_day=_per_day(v.get("deposited_at") for v in values),
-        requested=sum(_amount(v, "amount_requested") for v in values if v.get("deposited_at")),
-        granted=sum(_amount(v, "amount_granted") for v in values if v.get("outcome") in GRANTED),
+        deposits_per_day=_per_day(days),
+        requested=int(requested),
+        granted=int(granted),
         envelope=int(call.variables.get("envelope") or 0),
-        reviews_overdue=sum(1 for t in tasks if t.form_key == "review" and _late(t.due_at, now)),
-        incidents_open=sum(1 for i in engine.management.incidents() if i.instance_id in ids),
+        reviews_overdue=overdue.count(),
+        incidents_open=_incidents(engine, call, reference),
         schedule=schedule(call.variables, now),
     )
+
+
+def _incidents(engine: Engine, call: Instance, reference: str) -> int:
+    """Open incidents of the call and of its dossiers."""
+    keys = {call.id}
+    incidents = [i for i in engine.management.incidents() if i.instance_id]
+    if incidents:
+        found = engine.runtime.summaries(DOSSIER_PROCESS).business_key_prefix(f"{reference}-")
+        ids = {i.instance_id for i in incidents}
+        keys |= {row.instance_id for row in found.instances(ids).list()}
+    return sum(1 for i in incidents if i.instance_id in keys)
 
 
 def schedule(variables: dict[str, Any], now: datetime) -> list[Milestone]:
@@ -124,23 +147,11 @@ def _ordered(counted: Counter[str]) -> list[str]:
     return known + sorted(stage for stage in counted if stage not in STAGES)
 
 
-def _per_day(moments: Any) -> list[tuple[date, int]]:
+def _per_day(days: Counter[date]) -> list[tuple[date, int]]:
     """Deposits of each day (Paris time) from the first to the last, days without any too."""
-    days = Counter(parse_datetime(m).astimezone(PARIS).date() for m in moments if m)
     if not days:
         return []
     first, last = min(days), max(days)
     return [
         (first + timedelta(n), days[first + timedelta(n)]) for n in range((last - first).days + 1)
     ]
-
-
-def _amount(variables: dict[str, Any], name: str) -> int:
-    try:
-        return int(variables.get(name) or 0)
-    except (TypeError, ValueError):
-        return 0
-
-
-def _late(due: datetime | None, now: datetime) -> bool:
-    return due is not None and due < now

@@ -2,8 +2,10 @@
 filters (state, track, axis, reviewer, score range), a sort; the same rows exported as CSV or
 XLSX with the columns staff choose.
 
-Reviewers and scores are columns and filters for those who read evaluations only (see
-access.sees_evaluation): for the others they are neither shown nor searchable.
+All of it reads the dossiers' summaries (summaries.py) in SQL: a page of 10,000 dossiers costs
+one query for the page and one for the count. Reviewers and scores are columns and filters for
+those who read evaluations only (see access.sees_evaluation): for the others they are neither
+shown nor searchable.
 """
 
 from __future__ import annotations
@@ -18,68 +20,49 @@ from typing import Any
 from babel.dates import format_datetime
 from openpyxl import Workbook
 
-from engine import Engine
+from engine import Engine, SummaryRow
 from engine.dates import parse_datetime
-from engine.models import Instance
+from engine.summaries import SummaryQuery
 
 from ..french import PARIS
 from .calls import DOSSIER_PROCESS
-from .status import Status, statuses
-from .synthesis import synthesis_of
-
-
-@dataclass(frozen=True)
-class Row:
-    dossier: Instance
-    status: Status
-    score: float | None
-
-    def answer(self, key: str) -> Any:
-        """A form answer: deposited, or as the draft holds it."""
-        v = self.dossier.variables
-        return v[key] if v.get(key) is not None else (v.get("draft") or {}).get(key)
 
 
 @dataclass(frozen=True)
 class Column:
     label: str
-    value: Callable[[Row], Any]
+    value: Callable[[SummaryRow], Any]
     evaluation: bool = False  # a column of the evaluation (reviewers, scores)
 
 
-def _deposited(row: Row) -> datetime | None:
-    moment = row.dossier.variables.get("deposited_at")
+def _field(name: str) -> Callable[[SummaryRow], Any]:
+    return lambda row: row.fields.get(name)
+
+
+def _joined(name: str) -> Callable[[SummaryRow], str]:
+    return lambda row: ", ".join(str(item) for item in row.fields.get(name) or [])
+
+
+def _deposited(row: SummaryRow) -> datetime | None:
+    moment = row.fields.get("deposited_at")
     return parse_datetime(moment).astimezone(PARIS).replace(tzinfo=None) if moment else None
 
 
-def _reviewers(row: Row) -> list[str]:
-    return [str(name) for name in row.dossier.variables.get("reviewers") or []]
-
-
-def _amount(key: str) -> Callable[[Row], int | None]:
-    def value(row: Row) -> int | None:
-        found = row.answer(key)
-        return int(found) if isinstance(found, (int, float)) else None
-
-    return value
-
-
 COLUMNS: dict[str, Column] = {
-    "reference": Column("Dossier", lambda r: r.dossier.business_key),
-    "holder_name": Column("Porteur", lambda r: r.answer("holder_name")),
-    "siret": Column("SIRET", lambda r: r.answer("siret")),
-    "title": Column("Projet", lambda r: r.answer("title")),
-    "track": Column("Volet", lambda r: r.dossier.variables.get("track")),
-    "axes": Column("Axes", lambda r: ", ".join(str(a) for a in r.answer("axes") or [])),
-    "stage": Column("État", lambda r: r.status.stage),
+    "reference": Column("Dossier", lambda r: r.business_key),
+    "holder_name": Column("Porteur", _field("holder_name")),
+    "siret": Column("SIRET", _field("siret")),
+    "title": Column("Projet", _field("title")),
+    "track": Column("Volet", _field("track")),
+    "axes": Column("Axes", _joined("axes")),
+    "stage": Column("État", _field("stage")),
     "deposited_at": Column("Déposé le", _deposited),
-    "amount_requested": Column("Montant demandé (€)", _amount("amount_requested")),
-    "amount_granted": Column("Montant accordé (€)", _amount("amount_granted")),
-    "reviewers": Column("Évaluateurs", lambda r: ", ".join(_reviewers(r)), evaluation=True),
-    "score": Column("Note moyenne", lambda r: r.score, evaluation=True),
+    "amount_requested": Column("Montant demandé (€)", _field("amount_requested")),
+    "amount_granted": Column("Montant accordé (€)", _field("amount_granted")),
+    "reviewers": Column("Évaluateurs", _joined("reviewers"), evaluation=True),
+    "score": Column("Note moyenne", _field("score"), evaluation=True),
 }
 DEFAULT_COLUMNS = ("reference", "holder_name", "title", "stage", "amount_requested", "score")
-SEARCHED = ("holder_name", "siret", "title")
 
 
 @dataclass(frozen=True)
@@ -127,43 +110,31 @@ class Search:
             errors=errors,
         )
 
-    def keeps(self, row: Row, *, evaluation: bool) -> bool:
-        if self.text and not _matches(row, self.text):
-            return False
-        if self.stage and row.status.stage != self.stage:
-            return False
-        if self.track and row.dossier.variables.get("track") != self.track:
-            return False
-        if self.axis is not None and self.axis not in (row.answer("axes") or []):
-            return False
-        if not evaluation:
-            return True
-        if self.reviewer and self.reviewer not in _reviewers(row):
-            return False
-        if self.score_min is not None and (row.score is None or row.score < self.score_min):
-            return False
-        return self.score_max is None or (row.score is not None and row.score <= self.score_max)
-
 
 def search(
-    engine: Engine, query: Search, *, evaluation: bool, readable: Callable[[Instance], bool]
-) -> list[Row]:
-    """The dossiers the reader may see that the search keeps, sorted."""
-    dossiers = [d for d in engine.runtime.query().process(DOSSIER_PROCESS).list() if readable(d)]
-    tasks = engine.tasks.query().process(DOSSIER_PROCESS).list()
-    rows = [
-        Row(d, status, synthesis_of(d.variables).mean if evaluation else None)
-        for d, status in statuses(dossiers, tasks)
-    ]
-    kept = [row for row in rows if query.keeps(row, evaluation=evaluation)]
-    column = COLUMNS[query.sort]
-    if column.evaluation and not evaluation:
-        column = COLUMNS["reference"]
-    # Empty values last whichever the order, then by number for equal values.
-    kept.sort(key=lambda row: row.dossier.business_key or "")
-    kept.sort(key=lambda row: _sortable(column.value(row)), reverse=query.descending)
-    present = [row for row in kept if column.value(row) not in (None, "")]
-    return present + [row for row in kept if column.value(row) in (None, "")]
+    engine: Engine, query: Search, *, evaluation: bool, reader: str | None = None
+) -> SummaryQuery:
+    """The dossiers the search keeps, sorted (empty values last whichever the order, then by
+    number); with `reader`, only those this reviewer is named on and still reviews."""
+    found = engine.runtime.summaries(DOSSIER_PROCESS)
+    if reader is not None:
+        found.has("readers", reader)
+    if query.text:
+        found.matching(query.text)
+    if query.stage:
+        found.equals("stage", query.stage)
+    if query.track:
+        found.equals("track", query.track)
+    if query.axis is not None:
+        found.has("axes", query.axis)
+    sort = query.sort
+    if evaluation:
+        if query.reviewer:
+            found.has("reviewers", query.reviewer)
+        found.between("score", query.score_min, query.score_max)
+    elif COLUMNS[sort].evaluation:
+        sort = "reference"
+    return found.sorted_by(None if sort == "reference" else sort, descending=query.descending)
 
 
 def columns_for(keys: Iterable[str], *, evaluation: bool) -> list[str]:
@@ -171,7 +142,7 @@ def columns_for(keys: Iterable[str], *, evaluation: bool) -> list[str]:
     return chosen or [k for k in DEFAULT_COLUMNS if evaluation or not COLUMNS[k].evaluation]
 
 
-def to_csv(rows: list[Row], keys: list[str]) -> str:
+def to_csv(rows: Iterable[SummaryRow], keys: list[str]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")  # what a French spreadsheet opens as columns
     writer.writerow([COLUMNS[k].label for k in keys])
@@ -180,7 +151,7 @@ def to_csv(rows: list[Row], keys: list[str]) -> str:
     return out.getvalue()
 
 
-def to_xlsx(rows: list[Row], keys: list[str]) -> bytes:
+def to_xlsx(rows: Iterable[SummaryRow], keys: list[str]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Dossiers")
     sheet.append([COLUMNS[k].label for k in keys])
@@ -189,22 +160,6 @@ def to_xlsx(rows: list[Row], keys: list[str]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _matches(row: Row, text: str) -> bool:
-    wanted = text.casefold()
-    values = [row.dossier.business_key or "", *(str(row.answer(k) or "") for k in SEARCHED)]
-    return any(wanted in value.casefold() for value in values)
-
-
-def _sortable(value: Any) -> tuple[int, Any]:
-    if value is None or value == "":
-        return (0, "")
-    if isinstance(value, (int, float)):
-        return (1, value)
-    if isinstance(value, datetime):
-        return (2, value.isoformat())
-    return (3, str(value).casefold())
 
 
 def _cell_text(value: Any) -> str:

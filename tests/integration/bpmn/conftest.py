@@ -11,7 +11,7 @@ import pytest
 
 from engine import Engine, EngineConfig, FrozenClock
 from engine.models import Instance
-from workflows import SERVICES
+from workflows import SERVICES, SUMMARIES
 from workflows.fact import calls, dossiers
 from workflows.fact.bots import attach_pieces, deposit_form
 from workflows.fact.mails import render_mail
@@ -138,7 +138,11 @@ def open_fact(database_url: str) -> Iterator[OpenCall]:
         assert not engines, "one call per test database"
         published = datetime.fromisoformat(config.get("publication_at", PUBLISHED.isoformat()))
         clock = FrozenClock(published - timedelta(days=1))
-        engine = Engine(EngineConfig(database_url=database_url, clock=clock, services=SERVICES))
+        engine = Engine(
+            EngineConfig(
+                database_url=database_url, clock=clock, services=SERVICES, summaries=SUMMARIES
+            )
+        )
         engines.append(engine)
         engine.management.create_schema()
         calls.deploy(engine)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from engine import Engine, EngineConfig
-from workflows import SERVICES
+from workflows import SERVICES, SUMMARIES
 from workflows.fact import calls
 from workflows.fact.cse import cse_status
 from workflows.fact.demo import (
@@ -23,7 +23,7 @@ def labels(engine: Engine, username: str) -> list[tuple[str, str, str]]:
 
 
 def test_demo_dossiers_at_every_stage_made_once(sqlite_url: str) -> None:
-    engine = Engine(EngineConfig(database_url=sqlite_url, services=SERVICES))
+    engine = Engine(EngineConfig(database_url=sqlite_url, services=SERVICES, summaries=SUMMARIES))
     try:
         engine.management.create_schema()
         calls.deploy(engine)
