@@ -117,6 +117,8 @@ def test_pages_groups_and_sums(engine: Engine) -> None:
     query = engine.runtime.summaries("approval").sorted_by("amount")
     page, total = query.page_with_count(1, 2)
     assert [r.business_key for r in page] == ["K-1", "K-0"] and total == 5
+    assert query.page_with_count(4, 2)[1] == 5 and query.page_with_count(10, 2) == ([], 5)
+    assert query.equals("team", "red").page_with_count(0, 10)[1] == 2
     assert engine.runtime.summaries("approval").count_by("team") == {
         ("blue",): 2,
         ("red",): 2,
