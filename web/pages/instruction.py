@@ -91,6 +91,28 @@ def correction(dossier_id: str) -> Any:
     return redirect(url_for("instruction.dossier", dossier_id=dossier_id))
 
 
+@bp.post("/dossiers/<dossier_id>/cloture")
+@login_required
+def closing(dossier_id: str) -> Any:
+    """The Mission Fact closes the dossier ("classé sans suite"), saying why, once confirmed."""
+    found = examined_dossier(dossier_id, act=True)
+    form = {"closing_reason": request.form.get("closing_reason", ""),
+            "confirmed": request.form.get("confirmed") == "oui"}  # fmt: skip
+    try:
+        if not form["confirmed"]:
+            raise InvalidInputError("cochez la case pour confirmer la clôture", field="confirmed")
+        dossiers.close(current_engine(), dossier_id, reason=form["closing_reason"],
+                       actor=current_user.user.username)  # fmt: skip
+    except InvalidInputError as exc:
+        field = "confirmed" if exc.field == "confirmed" else "closing_reason"
+        return _page(found, closing_form=form, closing_errors={field: [str(exc)]}), 422
+    except ConflictError as exc:
+        flash(str(exc)[:1].upper() + str(exc)[1:] + ".", "danger")
+        return redirect(url_for("instruction.dossier", dossier_id=dossier_id))
+    flash("Dossier classé sans suite : le porteur en est informé par courriel.", "success")
+    return redirect(url_for("instruction.dossier", dossier_id=dossier_id))
+
+
 @bp.post("/dossiers/<dossier_id>/eligibility")
 @login_required
 def eligibility(dossier_id: str) -> Any:
@@ -167,6 +189,9 @@ def _page(found: Instance, **extra: Any) -> str:
         "eligibility_open": staff and _open_task(found, "eligibility") is not None,
         "journal": (history_seen_by(current_user.user, found, history)[::-1] if staff else None),
         "eligibility_form": {},
+        "may_close": staff and dossiers.may_close(engine, found),
+        "closing_form": {},
+        "closing_errors": {},
         "eligibility_errors": {},
         "position": position_of(engine, found, history),
         "position_names": element_names(process_file(engine, found.version_id, found.process_id)),

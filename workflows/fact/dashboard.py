@@ -30,6 +30,7 @@ STAGES = (
     "Non retenu",
     "Non éligible",
     "Retiré",
+    "Classé sans suite",
     "Non déposé",
 )
 GRANTED_STAGES = ("Retenu", "Retenu en partie")

@@ -10,7 +10,7 @@ from typing import Any
 from engine import ConcurrencyError, ConflictError, Engine, InvalidInputError, NotFoundError
 from engine.models import Instance, UserTask
 
-from ..french import datetime_fr, deadline_fr
+from ..french import datetime_fr, deadline_fr, number_fr
 from .attachments import Piece, attach, pieces_of, references
 from .calls import DOSSIER_PROCESS, get_call
 from .config import REFERENCE
@@ -232,6 +232,41 @@ def attach_piece(
             "ce dossier n'accepte plus de pièces : il est déjà déposé ou clos"
         ) from None
     return attach(engine, dossier, form, key, filename, content, actor=actor)
+
+
+CLOSING_REASON = (10, 2000)  # the characters a closing reason takes, at least and at most
+
+
+def close(engine: Engine, dossier_id: str, *, reason: str, actor: str) -> Instance:
+    """The Mission Fact closes the dossier before the decision (it is "classé sans suite"),
+    saying why: it is not examined, and its holder is told by mail with the reason. The
+    diagram's withdrawal catch does it, as when the holder withdraws."""
+    reason = reason.strip()
+    least, most = CLOSING_REASON
+    if not least <= len(reason) <= most:
+        raise InvalidInputError(
+            f"dites au porteur pourquoi le dossier est clos ({least} à {number_fr(most)} "
+            "caractères)",
+            field="reason",
+        )
+    try:
+        engine.messages.correlate(
+            "withdrawal",
+            correlation={"dossier_id": dossier_id},
+            payload={"dossier_id": dossier_id, "reason": reason, "by": actor, "by_staff": True},
+            actor=actor,
+        )
+    except NotFoundError:
+        raise ConflictError(
+            "ce dossier n'est plus en instruction (décidé, retiré ou clos) : il ne peut être clos"
+        ) from None
+    return get_dossier(engine, dossier_id)
+
+
+def may_close(engine: Engine, dossier: Instance) -> bool:
+    """Whether the dossier still waits for its instruction to end (and so may be closed)."""
+    found = engine.runtime.query().business_key(dossier.business_key or "")
+    return found.waiting_for_message("withdrawal").count() > 0
 
 
 def withdraw(engine: Engine, dossier_id: str, *, reason: str, actor: str) -> Instance:

@@ -19,6 +19,7 @@ from .calls import DOSSIER_PROCESS
 
 DRAFT, DEPOSITED, EXAMINED, GRANTED, CLOSED = "draft", "deposited", "examined", "granted", "closed"
 TO_SIGN = "Convention à signer."
+CLOSED_BY_STAFF = "Classé sans suite"
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,12 @@ def status_of(dossier: Instance, open_forms: Iterable[str] = ()) -> Status:
     forms = set(open_forms)
     outcome = v.get("outcome")
     if outcome == "withdrawn":
+        closing = v.get("withdrawal") or {}
+        if closing.get("by_staff"):
+            reason = str(closing.get("reason") or "").strip().rstrip(".")
+            return Status(
+                CLOSED_BY_STAFF, CLOSED, f"Dossier clos par la Mission Fact : « {reason} »."
+            )
         return Status("Retiré", CLOSED, "Le dossier ne sera pas examiné.")
     if outcome == "expired":
         return Status(
@@ -162,6 +169,13 @@ def timeline(
         label = MILESTONES.get(
             (entry.action, entry.element_id if entry.action != "started" else None)
         )
+        if label and _closed_by_staff(entry):
+            label = "Dossier clos par la Mission Fact"
         if label:
             found.append(Milestone(entry.at, label))
     return found
+
+
+def _closed_by_staff(entry: HistoryEntry) -> bool:
+    closing = (entry.changes.get("set") or {}).get("withdrawal")
+    return isinstance(closing, dict) and bool(closing.get("by_staff"))
