@@ -37,12 +37,14 @@ def test_staff_write_to_the_holders_of_the_dossiers_they_tick(page, live: Live) 
     other = deposited_dossier(live, "pas-coche@x.fr")
     sign_in(page, live, "mission.fact")
     page.goto(f"{live.url}/instruction/dossiers?etat=Déposé")
-    page.click("#bulk button")  # nothing ticked
+    page.click("#bulk summary:has-text('Écrire')")
+    page.click("#bulk button:has-text('Envoyer')")  # nothing ticked
     assert "Cochez les dossiers" in page.locator("[role=status].notice").inner_text()
     for key in chosen:
         page.check(f"#pick-{key}")
+    page.click("#bulk summary:has-text('Écrire')")
     page.fill("#bulk-body", "Merci de joindre le RIB signé avant vendredi.")
-    page.click("#bulk button")
+    page.click("#bulk button:has-text('Envoyer')")
     flashed = page.locator("[role=status].notice").inner_text()
     assert "Message envoyé aux porteurs de 2 dossier(s)" in flashed
     assert "etat=" in page.url  # back to the same filtered list

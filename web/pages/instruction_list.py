@@ -9,7 +9,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user, login_required
 
 from engine import ConflictError, InvalidInputError
-from workflows.fact import listing, messages
+from workflows.fact import assignments, listing, messages
 from workflows.fact.access import has_role, sees_evaluation
 from workflows.fact.config import AXES, TRACKS
 from workflows.fact.dashboard import STAGES
@@ -80,14 +80,46 @@ def dossier_list() -> Any:
     )
 
 
+@bp.post("/dossiers/affectations")
+@login_required
+def assign_many() -> Any:
+    """The reviewers ticked named on each dossier ticked that waits for its reviewers."""
+    keys = list(dict.fromkeys(request.form.getlist("dossiers")))[:500]
+    back = _back()
+    reviewers = list(dict.fromkeys(request.form.getlist("reviewer")))
+    if not keys or not reviewers:
+        flash("Cochez les dossiers et les évaluateurs à leur affecter.", "danger")
+        return redirect(back)
+    for key in keys:
+        examined_dossier(key, act=True)  # each one the Mission Fact's to act on
+    data: dict[str, Any] = {"reviewers": reviewers}
+    if request.form.get("review_due"):
+        data["review_due"] = request.form["review_due"]
+    try:
+        done = assignments.assign_many(current_engine(), keys, data,
+                                       actor=current_user.user.username)  # fmt: skip
+    except InvalidInputError as exc:
+        flash(f"Aucune affectation faite : {exc}.", "danger")
+        return redirect(back)
+    skipped = (f" ; dossiers qui n'attendaient pas d'évaluateurs, laissés tels quels : "
+               f"{', '.join(done.not_waiting)}" if done.not_waiting else "")  # fmt: skip
+    flash(f"Évaluateurs affectés à {len(done.assigned)} dossier(s), chacun prévenu par "
+          f"courriel{skipped}.", "success" if done.assigned else "warning")  # fmt: skip
+    return redirect(back)
+
+
+def _back() -> str:
+    """The list as staff left it (its filters), and nowhere else."""
+    back = request.form.get("back") or url_for("instruction.dossier_list")
+    return back if back.startswith("/instruction/dossiers") else url_for("instruction.dossier_list")
+
+
 @bp.post("/dossiers/messages")
 @login_required
 def write_many() -> Any:
     """One message of the Mission Fact to the holders of the dossiers ticked in the list."""
     keys = list(dict.fromkeys(request.form.getlist("dossiers")))[:500]
-    back = request.form.get("back") or url_for("instruction.dossier_list")
-    if not back.startswith("/instruction/dossiers"):
-        back = url_for("instruction.dossier_list")
+    back = _back()
     if not keys:
         flash("Cochez les dossiers dont les porteurs recevront le message.", "danger")
         return redirect(back)
