@@ -94,6 +94,9 @@ class SummaryQuery(Query[SummaryRecord, SummaryRow]):
     def business_key_prefix(self, prefix: str) -> Self:
         return self.where(SummaryRecord.business_key.startswith(prefix, autoescape=True))
 
+    def business_key_containing(self, text: str) -> Self:
+        return self.where(SummaryRecord.business_key.contains(text.strip(), autoescape=True))
+
     def instances(self, ids: Iterable[str]) -> Self:
         return self.where(SummaryRecord.instance_id.in_(list(ids)))
 

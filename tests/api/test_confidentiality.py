@@ -70,7 +70,7 @@ def everything(api: Api, user: str, dossier: str) -> str:
             read.append(api.get(f"/api/instances/{instance['id']}", user))
     for task in (read[5].json or []) + (read[6].json or []):
         read.append(api.get(f"/api/tasks/{task['id']}", user))
-    for document in read[2].json or []:
+    for document in read[2].json if read[2].status_code == 200 else []:
         read.append(api.get(f"/api/dossiers/{dossier}/documents/{document['name']}", user))
     texts = [json.dumps(r.json, ensure_ascii=False) if r.is_json else r.get_data(True)
              for r in read if r.status_code == 200 and not r.mimetype.endswith("pdf")]  # fmt: skip
@@ -114,3 +114,20 @@ def test_staff_and_the_commission_read_every_review(api: Api, decided: str, read
     variables = api.get(f"/api/dossiers/{decided}", reader).json["variables"]
     assert variables["reviewers"] == ["rev1", "rev2"] and variables["score"] == 21
     assert [r["comments"]["relevance"] for r in variables["reviews"]] == list(COMMENTS.values())
+
+
+def test_the_observer_reads_figures_of_a_dossier_and_nothing_of_who_applied(
+    api: Api, decided: str
+) -> None:
+    staff_view = api.get(f"/api/dossiers/{decided}", "staff").json["variables"]
+    personal = [str(staff_view[k]) for k in ("holder_name", "holder_email", "siret", "title")]
+    seen = everything(api, "cse", decided)
+    for value in personal:
+        assert value and value not in seen, value
+    observed = api.get(f"/api/dossiers/{decided}", "cse").json
+    assert observed["variables"]["amount_requested"] == staff_view["amount_requested"]
+    assert observed["variables"]["outcome"] == "accepted"
+    assert all(entry["actor"] is None for entry in observed["history"])  # nobody's name
+    documents = api.get(f"/api/dossiers/{decided}/documents", "cse")
+    assert documents.status_code == 403 and "observateurs" in documents.json["detail"]
+    assert api.get(f"/api/dossiers/{decided}/documents/receipt.pdf", "cse").status_code == 403

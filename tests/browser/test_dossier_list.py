@@ -94,3 +94,30 @@ def test_staff_search_by_organisation_and_an_observer_cannot_export(page, simula
     assert page.locator("#evaluateur").count() == 0  # no reviewer nor score for observers
     assert page.locator("button:has-text('Exporter')").count() == 0
     assert page.goto(f"{live.url}/instruction/dossiers?format=xlsx").status == 403
+
+
+def test_an_observer_lists_dossiers_without_who_applied(page, simulated) -> None:  # type: ignore[no-untyped-def]
+    live, _ = simulated
+    found = live.engine.runtime.query().process(DOSSIER_PROCESS).list()
+    dossier = next(d for d in found if d.variables.get("holder_name"))
+    sign_in(page, live, "relais")
+    page.goto(f"{live.url}/instruction/dossiers?colonnes=holder_name&colonnes=title&colonnes=stage")
+    text = page.locator("main").inner_text()
+    assert f"{len(found)} dossiers" in text
+    for d in found:
+        for personal in ("holder_name", "holder_email", "siret", "title"):
+            value = d.variables.get(personal)
+            assert not value or str(value) not in text, (personal, value)
+    assert [h.split()[0] for h in page.locator("table.dossiers th").all_inner_texts()] == [
+        "Dossier", "État"]  # fmt: skip
+    assert page.locator("table.dossiers tbody a").count() == 0  # no dossier page to open
+    check_page(page, "dossier-list-observer")
+    page.fill("#q", dossier.variables["holder_name"])  # a name finds nothing
+    page.click("main button:has-text('Filtrer')")
+    assert "0 dossier" in page.locator("#found").inner_text()
+    page.fill("#q", (dossier.business_key or "")[-4:])  # a number does
+    page.click("main button:has-text('Filtrer')")
+    assert dossier.business_key in _shown(page)
+    assert page.goto(f"{live.url}/instruction/dossiers/{dossier.business_key}").status == 403
+    page.goto(f"{live.url}/pilotage/2020-01/carte")
+    assert page.locator("#attente a, table a[href*='/instruction/']").count() == 0

@@ -9,7 +9,13 @@ from flask_smorest.fields import Upload
 from engine import ForbiddenError, NotFoundError
 from engine.models import Instance
 from workflows.fact import dossiers
-from workflows.fact.access import as_seen_by, has_role, history_seen_by, may_read_dossier
+from workflows.fact.access import (
+    as_seen_by,
+    has_role,
+    history_seen_by,
+    may_read_dossier,
+    observes_only,
+)
 from workflows.fact.calls import DOSSIER_PROCESS
 from workflows.fact.config import TRACKS
 from workflows.fact.roles import APPLICANT, COMMISSION, READERS
@@ -47,6 +53,18 @@ def _readable(dossier_id: str) -> Instance:
         raise NotFoundError(f"dossier {dossier_id} not found") from None
     if not may_read_dossier(current_account().user, dossier):
         raise NotFoundError(f"dossier {dossier_id} not found")
+    return dossier
+
+
+def _documents_of(dossier_id: str) -> Instance:
+    """The dossier whose pieces and documents the caller may read: they name who applies, so
+    observers read none."""
+    dossier = _readable(dossier_id)
+    user = current_account().user
+    if observes_only(user) and dossier.variables.get("holder_user") != user.username:
+        raise ForbiddenError(
+            "les observateurs ne lisent ni les pièces ni les documents des dossiers"
+        )
     return dossier
 
 
@@ -204,11 +222,12 @@ class DocumentSchema(ma.Schema):
 @blp.route("/dossiers/<dossier_id:dossier_id>/documents")
 class DossierDocuments(MethodView):
     @blp.response(200, DocumentSchema(many=True))
+    @blp.alt_response(403, schema=ProblemSchema)
     @blp.alt_response(404, schema=ProblemSchema)
     @requires()
     def get(self, dossier_id):
         """The dossier's documents: its deposit receipt and, once granted, its convention."""
-        return current_engine().documents.list(_readable(dossier_id).id)
+        return current_engine().documents.list(_documents_of(dossier_id).id)
 
 
 @blp.route("/dossiers/<dossier_id:dossier_id>/documents/<name>")
@@ -221,8 +240,9 @@ class DossierDocument(MethodView):
             }
         }
     )
+    @blp.alt_response(403, schema=ProblemSchema)
     @blp.alt_response(404, schema=ProblemSchema)
     @requires()
     def get(self, dossier_id, name):
         """Download one document (a piece under the name it was sent with)."""
-        return dossier_document(_readable(dossier_id), name)
+        return dossier_document(_documents_of(dossier_id), name)

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user, login_required
 
 from engine import NotFoundError
+from workflows.fact.access import observes_only
 from workflows.fact.calls import CALL_PROCESS, DOSSIER_PROCESS, get_call
 from workflows.fact.dashboard import call_dashboard
 from workflows.fact.positions import element_names, process_file, waiting_by_element
@@ -71,6 +72,7 @@ def where(reference: str) -> Any:
         names=names,
         element=element if element in waiting or element in names else "",
         counts={e: len(keys) for e, keys in waiting.items()},
+        linked=not observes_only(current_user.user),  # observers have no dossier pages
     )
 
 

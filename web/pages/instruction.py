@@ -25,6 +25,7 @@ from workflows.fact import dossiers
 from workflows.fact.access import (
     history_seen_by,
     may_read_dossier,
+    observes_only,
     reads_as_holder,
     sees_evaluation,
 )
@@ -349,5 +350,7 @@ def examined_dossier(dossier_id: str, *, act: bool = False) -> Instance:
     if act and not current_user.has_any(MANAGERS):
         abort(403)
     if not may_read_dossier(user, found) or reads_as_holder(user, found):
+        abort(403)
+    if observes_only(user):  # who applies and what they wrote: not for observers
         abort(403)
     return found

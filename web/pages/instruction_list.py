@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from engine import ConflictError, InvalidInputError
 from workflows.fact import assignments, listing, messages
-from workflows.fact.access import has_role, sees_evaluation
+from workflows.fact.access import has_role, observes_only, sees_evaluation
 from workflows.fact.config import AXES, TRACKS
 from workflows.fact.dashboard import STAGES
 from workflows.fact.messages import STAFF
@@ -40,9 +40,12 @@ def dossier_list() -> Any:
     else:
         abort(403)
     evaluation = sees_evaluation(user)
+    personal = not observes_only(user)  # observers read figures, not who applies
     query = listing.Search.from_args(request.args)
-    found = listing.search(current_engine(), query, evaluation=evaluation, reader=reader)
-    columns = listing.columns_for(request.args.getlist("colonnes"), evaluation=evaluation)
+    found = listing.search(current_engine(), query, evaluation=evaluation, reader=reader,
+                           personal=personal)  # fmt: skip
+    columns = listing.columns_for(request.args.getlist("colonnes"), evaluation=evaluation,
+                                  personal=personal)  # fmt: skip
     export = EXPORTS.get(request.args.get("format", ""))
     if export is not None:
         if not current_user.has_any(MANAGERS):
@@ -70,7 +73,8 @@ def dossier_list() -> Any:
         pages=pages,
         query=query,
         columns=columns,
-        all_columns={k: c for k, c in listing.COLUMNS.items() if evaluation or not c.evaluation},
+        all_columns=listing.readable_columns(evaluation=evaluation, personal=personal),
+        personal=personal,
         evaluation=evaluation,
         exports=current_user.has_any(MANAGERS),
         stages=STAGES,

@@ -15,6 +15,36 @@ def has_role(user: User, *roles: str) -> bool:
     return ADMIN in user.roles or bool(set(roles) & set(user.roles))
 
 
+def observes_only(user: User) -> bool:
+    """Staff representatives read the call's figures and diagrams: no applicant's data, no
+    reviewer's name."""
+    return OBSERVER in user.roles and not has_role(user, *MANAGERS, COMMISSION, REVIEWER)
+
+
+# What an observer reads of a dossier: where it stands in the call, and its figures.
+OBSERVED = frozenset(
+    {
+        "dossier_id",
+        "call_id",
+        "call_title",
+        "track",
+        "axes",
+        "deposit_deadline",
+        "deposited_at",
+        "commission_at",
+        "response_delay",
+        "eligible",
+        "outcome",
+        "amount_requested",
+        "amount_granted",
+    }
+)
+
+
+def _observed(user: User, dossier: Instance) -> bool:
+    return observes_only(user) and dossier.variables.get("holder_user") != user.username
+
+
 def may_read_dossier(user: User, dossier: Instance) -> bool:
     if has_role(user, *READERS, COMMISSION):
         return True
@@ -98,6 +128,9 @@ def _own_review(user: User, variables: dict[str, Any]) -> dict[str, Any]:
 
 def as_seen_by(user: User, dossier: Instance) -> Instance:
     """The dossier as this reader may see it."""
+    if _observed(user, dossier):
+        kept = {k: v for k, v in dossier.variables.items() if k in OBSERVED}
+        return replace(dossier, variables=kept)
     hidden = _hidden(user, dossier)
     if not hidden:
         return dossier
@@ -111,24 +144,30 @@ def history_seen_by(
     user: User, dossier: Instance, entries: list[HistoryEntry]
 ) -> list[HistoryEntry]:
     """A dossier's history as this reader may see it: the changes each step made, without the
-    hidden variables, and without the names of reviewers other than the reader."""
+    hidden variables, and without the names of reviewers other than the reader (an observer's:
+    only what an observer reads of the dossier, and nobody's name)."""
+    observed = _observed(user, dossier)
     hidden = _hidden(user, dossier)
-    if not hidden:
+    if not (observed or hidden):
         return entries
+
+    def shown(name: str) -> bool:
+        return name in OBSERVED if observed else name not in hidden
+
     v = dossier.variables
     named = [*(v.get("reviewers") or []), *(v.get("former_reviewers") or [])]
     anonymous = set(named) - {user.username}
 
     def kept(changes: dict[str, Any]) -> dict[str, Any]:  # {"set": {...}, "removed": [...]}
         return {
-            "set": {k: v for k, v in changes.get("set", {}).items() if k not in hidden},
-            "removed": [k for k in changes.get("removed", []) if k not in hidden],
+            "set": {k: v for k, v in changes.get("set", {}).items() if shown(k)},
+            "removed": [k for k in changes.get("removed", []) if shown(k)],
         }
 
     return [
         replace(
             entry,
-            actor=None if entry.actor in anonymous else entry.actor,
+            actor=None if observed or entry.actor in anonymous else entry.actor,
             changes=kept(entry.changes) if entry.changes else entry.changes,
         )
         for entry in entries

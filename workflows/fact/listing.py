@@ -33,6 +33,7 @@ class Column:
     label: str
     value: Callable[[SummaryRow], Any]
     evaluation: bool = False  # a column of the evaluation (reviewers, scores)
+    personal: bool = False  # who applies: not for observers (access.observes_only)
 
 
 def _field(name: str) -> Callable[[SummaryRow], Any]:
@@ -50,9 +51,9 @@ def _deposited(row: SummaryRow) -> datetime | None:
 
 COLUMNS: dict[str, Column] = {
     "reference": Column("Dossier", lambda r: r.business_key),
-    "holder_name": Column("Porteur", _field("holder_name")),
-    "siret": Column("SIRET", _field("siret")),
-    "title": Column("Projet", _field("title")),
+    "holder_name": Column("Porteur", _field("holder_name"), personal=True),
+    "siret": Column("SIRET", _field("siret"), personal=True),
+    "title": Column("Projet", _field("title"), personal=True),
     "track": Column("Volet", _field("track")),
     "axes": Column("Axes", _joined("axes")),
     "stage": Column("État", _field("stage")),
@@ -112,15 +113,24 @@ class Search:
 
 
 def search(
-    engine: Engine, query: Search, *, evaluation: bool, reader: str | None = None
+    engine: Engine,
+    query: Search,
+    *,
+    evaluation: bool,
+    reader: str | None = None,
+    personal: bool = True,
 ) -> SummaryQuery:
     """The dossiers the search keeps, sorted (empty values last whichever the order, then by
-    number); with `reader`, only those this reviewer is named on and still reviews."""
+    number); with `reader`, only those this reviewer is named on and still reviews. Without
+    `personal`, the text is looked for in the dossiers' numbers alone, and the columns of
+    who applies do not sort."""
     found = engine.runtime.summaries(DOSSIER_PROCESS)
     if reader is not None:
         found.has("readers", reader)
-    if query.text:
+    if query.text and personal:
         found.matching(query.text)
+    elif query.text:
+        found.business_key_containing(query.text)
     if query.stage:
         found.equals("stage", query.stage)
     if query.track:
@@ -134,12 +144,25 @@ def search(
         found.between("score", query.score_min, query.score_max)
     elif COLUMNS[sort].evaluation:
         sort = "reference"
+    if COLUMNS[sort].personal and not personal:
+        sort = "reference"
     return found.sorted_by(None if sort == "reference" else sort, descending=query.descending)
 
 
-def columns_for(keys: Iterable[str], *, evaluation: bool) -> list[str]:
-    chosen = [k for k in keys if k in COLUMNS and (evaluation or not COLUMNS[k].evaluation)]
-    return chosen or [k for k in DEFAULT_COLUMNS if evaluation or not COLUMNS[k].evaluation]
+def columns_for(keys: Iterable[str], *, evaluation: bool, personal: bool = True) -> list[str]:
+    """The columns chosen that the reader may see (the default ones if none), the dossier's
+    number first whatever the choice: it names the row."""
+    allowed = readable_columns(evaluation=evaluation, personal=personal)
+    chosen = [k for k in dict.fromkeys(keys) if k in allowed and k != "reference"]
+    return ["reference", *chosen] if chosen else [k for k in DEFAULT_COLUMNS if k in allowed]
+
+
+def readable_columns(*, evaluation: bool, personal: bool = True) -> dict[str, Column]:
+    return {
+        key: column
+        for key, column in COLUMNS.items()
+        if (evaluation or not column.evaluation) and (personal or not column.personal)
+    }
 
 
 def to_csv(rows: Iterable[SummaryRow], keys: list[str]) -> str:

@@ -19,10 +19,14 @@ def test_a_query_string_reads_leniently_and_names_what_it_cannot_read() -> None:
 
 
 def test_evaluation_columns_only_for_those_who_read_evaluations() -> None:
-    assert columns_for(["score", "reviewers", "title"], evaluation=False) == ["title"]
+    assert columns_for(["score", "reviewers", "title"], evaluation=False) == ["reference", "title"]
     assert "score" in columns_for([], evaluation=True)
     assert "score" not in columns_for([], evaluation=False)
-    assert columns_for(["nope", "siret"], evaluation=True) == ["siret"]
+    assert columns_for(["nope", "siret", "reference"], evaluation=True) == ["reference", "siret"]
+    assert columns_for(["siret", "stage"], evaluation=True, personal=False) == [
+        "reference",
+        "stage",
+    ]
 
 
 def test_a_csv_export_holds_the_chosen_columns_in_order() -> None:
