@@ -32,6 +32,8 @@ STAGES = (
     "Retiré",
     "Classé sans suite",
     "Non déposé",
+    "Annulé",
+    "Clos",
 )
 GRANTED_STAGES = ("Retenu", "Retenu en partie")
 

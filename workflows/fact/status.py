@@ -20,6 +20,7 @@ from .calls import DOSSIER_PROCESS
 DRAFT, DEPOSITED, EXAMINED, GRANTED, CLOSED = "draft", "deposited", "examined", "granted", "closed"
 TO_SIGN = "Convention à signer."
 CLOSED_BY_STAFF = "Classé sans suite"
+CANCELLED = "Annulé"
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ def status_of(dossier: Instance, open_forms: Iterable[str] = ()) -> Status:
             CLOSED,
             f"La date limite du {deadline_fr(v['deposit_deadline'])} est passée.",
         )
+    if dossier.status == "cancelled":  # stopped by an administrator (engine cancellation)
+        return Status(CANCELLED, CLOSED, "Le dossier a été annulé : il ne sera pas examiné.")
     if "deposit" in forms and v.get("corrections"):
         reason = (v.get("correction") or {}).get("reason", "").strip().rstrip(".")
         return Status(
@@ -100,6 +103,8 @@ def status_of(dossier: Instance, open_forms: Iterable[str] = ()) -> Status:
     later = f" ; commission le {date_fr(commission)}" if commission else ""
     if v.get("eligible"):
         return Status("En instruction", EXAMINED, f"Évaluation par des experts{later}.")
+    if not v.get("deposited_at"):  # ended without a deposit nor an outcome
+        return Status("Clos", CLOSED, "Le dossier ne sera pas examiné.")
     return Status(
         f"Déposé le {datetime_fr(v['deposited_at'], seconds=False)}",
         DEPOSITED,

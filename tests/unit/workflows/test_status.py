@@ -68,6 +68,17 @@ CASES = [
     (dossier("completed", **DEPOSITED, outcome="refused"), [], "Non retenu", "n'a pas retenu"),
     (dossier("completed", outcome="expired"), [], "Non déposé", "14 avril 2020 à 23 h 59"),
     (dossier("completed", outcome="withdrawn"), [], "Retiré", "ne sera pas examiné"),
+    (
+        dossier(
+            "completed", outcome="withdrawn", withdrawal={"by_staff": True, "reason": "Doublon."}
+        ),
+        [],
+        "Classé sans suite",
+        "Dossier clos par la Mission Fact : « Doublon ».",
+    ),
+    (dossier("cancelled"), [], "Annulé", "ne sera pas examiné"),  # a draft an admin cancelled
+    (dossier("cancelled", **DEPOSITED, eligible=True), [], "Annulé", "annulé"),
+    (dossier("completed"), [], "Clos", "ne sera pas examiné"),  # no deposit, no outcome
 ]
 
 
