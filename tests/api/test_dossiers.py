@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from workflows.fact.bots import deposit_form
 
 from .conftest import PIECES, Api, call_config
@@ -59,6 +61,22 @@ def test_dossiers_bad_input_names_the_field_and_stores_nothing(api: Api) -> None
     assert [h["action"] for h in after["history"]] == ["started"] + [
         "variables_set"
     ] * 4  # the pieces
+
+
+@pytest.mark.parametrize(
+    ("postal_code", "message"),
+    [("98000", "aucune région"), ("7501", "pattern"), ("", "required"), (None, "required")],
+)
+def test_a_deposit_needs_the_postal_code_of_a_french_region(
+    api: Api, postal_code: str | None, message: str
+) -> None:
+    dossier = api.draft("ana")
+    refused = api.deposit(dossier, postal_code=postal_code)
+    assert refused.status_code == 422 and "postal_code" in refused.json["errors"]
+    if message == "aucune région":
+        assert message in refused.json["errors"]["postal_code"][0]
+    assert "deposited_at" not in api.get(f"/api/dossiers/{dossier}", "ana").json["variables"]
+    assert api.deposit(dossier, postal_code="97400").status_code == 200
 
 
 def test_dossiers_draft_saved_then_deposited_with_a_receipt(api: Api) -> None:

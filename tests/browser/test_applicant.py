@@ -109,6 +109,7 @@ def test_applicant_drafts_saves_and_deposits_a_dossier(
     check_page(page, "pieces")
 
     for label, value in (
+        ("Code postal de l'établissement", "44000"),
         ("Résumé du projet", "Un projet mené avec les salariés."),
         ("Objectifs visés et ambition du projet", "Associer chacun au choix des outils."),
         ("Méthodologie et démarche proposée (participative, concertée)", "Ateliers, essais."),
@@ -189,6 +190,7 @@ def test_a_dossier_is_filled_and_deposited_with_the_keyboard_alone(
     page.wait_for_selector("#formulaire[data-ready]")
     answers = {
         "Intitulé du projet": "Projet au clavier",
+        "Code postal de l'établissement": "69003",
         "Résumé du projet": "Écrit sans souris.",
         "Objectifs visés et ambition du projet": "Montrer que tout se fait au clavier.",
         "Méthodologie et démarche proposée (participative, concertée)": "Tabulations.",

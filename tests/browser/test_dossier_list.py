@@ -11,7 +11,9 @@ import pytest
 from openpyxl import load_workbook
 
 from workflows.fact.calls import DOSSIER_PROCESS
+from workflows.fact.regions import region_of
 from workflows.fact.status import dossier_status
+from workflows.fact.summaries import answer
 
 from .conftest import check_page, sign_in
 
@@ -121,3 +123,21 @@ def test_an_observer_lists_dossiers_without_who_applied(page, simulated) -> None
     assert page.goto(f"{live.url}/instruction/dossiers/{dossier.business_key}").status == 403
     page.goto(f"{live.url}/pilotage/2020-01/carte")
     assert page.locator("#attente a, table a[href*='/instruction/']").count() == 0
+
+
+def test_staff_filter_the_dossiers_by_region(page, simulated) -> None:  # type: ignore[no-untyped-def]
+    live, _ = simulated
+    regions = {
+        d.business_key: region_of(answer(d.variables, "postal_code"))
+        for d in live.engine.runtime.query().process(DOSSIER_PROCESS).list()
+    }
+    sign_in(page, live, "mission.fact")
+    page.goto(f"{live.url}/instruction/dossiers?colonnes=region&colonnes=stage")
+    page.select_option("#region", "Île-de-France")
+    page.click("main button:has-text('Filtrer')")
+    expected = sorted(k for k, region in regions.items() if region == "Île-de-France")
+    assert _shown(page) == expected and expected
+    assert set(page.locator("table.dossiers tbody td:nth-child(3)").all_inner_texts()) == {
+        "Île-de-France"
+    }
+    assert len(set(regions.values()) - {None}) > 3  # the simulated call spans regions

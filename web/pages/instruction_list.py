@@ -14,6 +14,7 @@ from workflows.fact.access import has_role, observes_only, sees_evaluation
 from workflows.fact.config import AXES, TRACKS
 from workflows.fact.dashboard import STAGES
 from workflows.fact.messages import STAFF
+from workflows.fact.regions import REGIONS
 from workflows.fact.reviewers import directory
 from workflows.fact.roles import COMMISSION, MANAGERS, READERS, REVIEWER
 from workflows.french import PARIS
@@ -79,6 +80,7 @@ def dossier_list() -> Any:
         exports=current_user.has_any(MANAGERS),
         stages=STAGES,
         tracks=TRACKS,
+        regions=REGIONS,
         axes=AXES,
         reviewers=directory(current_engine()) if evaluation else [],
     )

@@ -96,6 +96,10 @@ def make_applicants(
     return applicants
 
 
+# Cities of several regions, where simulated applicants have their establishment.
+POSTAL_CODES = ("75011", "69003", "13002", "59000", "33000", "35000", "31000", "97400")
+
+
 def deposit_form(
     number: int,
     *,
@@ -105,11 +109,14 @@ def deposit_form(
     amount: int = 60_000,
     siret: str = "12345678200010",  # made up, with a right Luhn key
     axes: tuple[int, ...] = (1,),
+    postal_code: str | None = None,
 ) -> dict[str, Any]:
-    """A complete deposit form as an applicant fills it in."""
+    """A complete deposit form as an applicant fills it in (the postal code, unless given, one
+    of a few cities' by the number)."""
     return {
         "holder_name": f"Structure n°{number}",
         "siret": siret,
+        "postal_code": postal_code or POSTAL_CODES[number % len(POSTAL_CODES)],
         "holder_type": holder_type,
         "headcount": headcount,
         "axes": sorted(axes),

@@ -19,6 +19,7 @@ from .consensus import open_on as consensus_running
 from .deadlines import check_on_time
 from .identifiers import identifier_errors
 from .panel import on_submit
+from .regions import postal_code_errors
 from .reviewers import check_assignment
 from .reviews import check_review, due_at_of, with_status
 
@@ -97,7 +98,7 @@ def complete_task(
             check_on_time(instance.variables, engine.clock.now())
             check_axes(instance.variables, data)
             check_pieces(form or {}, instance.variables, data)
-            extra = identifier_errors(data)  # told with the form's own faults
+            extra = {**identifier_errors(data), **postal_code_errors(data)}  # with the form's
         if form is not None:  # a task without a form takes any data
             check(form, data, extra=extra)
 

@@ -1,6 +1,6 @@
 """The dossiers as staff search them: a text search (number, organisation, SIRET, title),
-filters (state, track, axis, reviewer, score range), a sort; the same rows exported as CSV or
-XLSX with the columns staff choose.
+filters (state, track, region, axis, reviewer, score range), a sort; the same rows exported as
+CSV or XLSX with the columns staff choose.
 
 All of it reads the dossiers' summaries (summaries.py) in SQL: a page of 10,000 dossiers costs
 one query for the page and one for the count. Reviewers and scores are columns and filters for
@@ -55,6 +55,7 @@ COLUMNS: dict[str, Column] = {
     "siret": Column("SIRET", _field("siret"), personal=True),
     "title": Column("Projet", _field("title"), personal=True),
     "track": Column("Volet", _field("track")),
+    "region": Column("Région", _field("region")),
     "axes": Column("Axes", _joined("axes")),
     "stage": Column("État", _field("stage")),
     "deposited_at": Column("Déposé le", _deposited),
@@ -71,6 +72,7 @@ class Search:
     text: str = ""
     stage: str = ""
     track: str = ""
+    region: str = ""
     axis: int | None = None
     reviewer: str = ""
     score_min: float | None = None
@@ -102,6 +104,7 @@ class Search:
             text=(args.get("q") or "").strip()[:200],
             stage=(args.get("etat") or "")[:100],
             track=(args.get("volet") or "")[:100],
+            region=(args.get("region") or "")[:100],
             axis=number("axe", int),
             reviewer=(args.get("evaluateur") or "").strip()[:150],
             score_min=number("note_min", float),
@@ -135,6 +138,8 @@ def search(
         found.equals("stage", query.stage)
     if query.track:
         found.equals("track", query.track)
+    if query.region:
+        found.equals("region", query.region)
     if query.axis is not None:
         found.has("axes", query.axis)
     sort = query.sort

@@ -17,6 +17,7 @@ from engine.models import Instance
 
 from ..french import PARIS
 from .calls import DOSSIER_PROCESS
+from .regions import region_of
 from .reviews import STATUS, WITHDRAWN
 from .status import status_of
 from .synthesis import synthesis_of
@@ -42,6 +43,7 @@ def summarize_dossier(dossier: Instance, open_forms: tuple[str, ...]) -> Summary
         "kind": status.kind,
         **{key: _text(answer(v, key)) for key in SEARCHED},
         "track": _text(v.get("track")),
+        "region": region_of(answer(v, "postal_code")),
         "axes": [a for a in answer(v, "axes") or [] if isinstance(a, int)],
         "deposited_at": deposited.astimezone(UTC).isoformat() if deposited else None,
         "deposit_day": deposited.astimezone(PARIS).date().isoformat() if deposited else None,

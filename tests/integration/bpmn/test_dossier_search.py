@@ -18,16 +18,19 @@ from workflows.fact.listing import Search, search
 DEADLINE = "2020-04-14T21:59:59+00:00"
 DOSSIERS: dict[str, dict[str, Any]] = {
     "2020-01-0001": {"holder_name": "ACME SAS", "track": "entreprise", "axes": [1],
+                     "postal_code": "75011",
                      "deposited_at": "2020-03-02T10:00:00+00:00", "amount_requested": 40000,
                      "reviewers": ["eva", "max"], "reviews": [
                          {"reviewer": "eva", "scores": {"relevance": 15}},
                          {"reviewer": "max", "scores": {"relevance": 15}}]},
     "2020-01-0002": {"siret": "73282932000074", "axes": [1, 3], "track": "entreprise",
+                     "postal_code": "35000",
                      "holder_name": "Société Générale d'Études",
                      "deposited_at": "2020-03-01T10:00:00+00:00", "amount_requested": 90000,
                      "reviewers": ["eva", "zoe"], "review_status": {"eva": "withdrawn"},
                      "reviews": [{"reviewer": "zoe", "scores": {"relevance": 24}}]},
-    "2020-01-0003": {"draft": {"title": "Atelier", "axes": [3], "amount_requested": 5000},
+    "2020-01-0003": {"draft": {"title": "Atelier", "axes": [3], "amount_requested": 5000,
+                               "postal_code": "29200"},
                      "track": "branche"},
     "2021-02-0001": {"holder_name": "Autre appel", "track": "branche",
                      "deposited_at": "2021-03-01T10:00:00+00:00", "outcome": "withdrawn"},
@@ -63,6 +66,9 @@ def found(engine: Engine, reader: str | None = None, **criteria: Any) -> list[st
         ({"text": "ateli"}, ["2020-01-0003"]),  # a draft's title
         ({"track": "branche"}, ["2020-01-0003", "2021-02-0001"]),
         ({"axis": 3}, ["2020-01-0002", "2020-01-0003"]),
+        ({"region": "Bretagne"}, ["2020-01-0002", "2020-01-0003"]),  # a draft's too
+        ({"region": "Île-de-France"}, ["2020-01-0001"]),
+        ({"region": "Corse"}, []),
         ({"stage": "Retiré"}, ["2021-02-0001"]),
         ({"stage": "Déposé"}, ["2020-01-0001", "2020-01-0002"]),
         ({"reviewer": "eva"}, ["2020-01-0001", "2020-01-0002"]),
