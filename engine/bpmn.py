@@ -27,6 +27,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
 
 from .clock import Clock
 from .dates import CALENDAR_ZONE, duration_of, shift
@@ -231,3 +232,19 @@ def clock_scope(clock: Clock, zone: ZoneInfo = CALENDAR_ZONE) -> Iterator[None]:
         yield
     finally:
         _current_scope.reset(token)
+
+
+def completed_elements(workflow: BpmnWorkflow) -> list[str]:
+    """The BPMN elements an instance has completed (tasks, events, gateways, sub-processes),
+    each once, in the order they first completed. Every task of the tree and of the
+    sub-processes is looked at: `get_tasks(state=COMPLETED)` misses those under unfinished
+    parents."""
+    trees = [workflow, *workflow.subprocesses.values()]
+    done = [
+        task
+        for tree in trees
+        for task in tree.tasks.values()
+        if task.state == TaskState.COMPLETED and task.task_spec.bpmn_id
+    ]
+    done.sort(key=lambda task: task.last_state_change)
+    return list(dict.fromkeys(task.task_spec.bpmn_id for task in done))

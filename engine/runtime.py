@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from .bpmn import completed_elements
 from .commands import CommandExecutor
 from .errors import ConcurrencyError, ConflictError, InvalidInputError
 from .execution import RUNNING
@@ -147,6 +148,13 @@ class RuntimeService:
 
     def query(self) -> InstanceQuery:
         return InstanceQuery(self._executor, to_model)
+
+    def completed_elements(self, instance_id: str) -> list[str]:
+        """The elements the instance has gone through, in order, read from its state: every
+        task, event, gateway and sub-process, not only those the history names."""
+        return self._executor.read(
+            lambda s: completed_elements(Steps(s, self._runner).load(instance_id).workflow)
+        )
 
     def summaries(self, process_id: str) -> SummaryQuery:
         """The summaries of a process's instances (empty if it has no summarizer)."""

@@ -47,5 +47,6 @@ def test_a_dossier_page_shows_its_steps_done_and_where_it_waits(page, live: Live
     done = {e.get_attribute("data-element-id")
             for e in page.locator("#parcours .djs-element.diagram-done").all()}  # fmt: skip
     assert "deposit_task" in done and "eligibility_task" not in done
+    assert "receipt_script" in done  # a script the history names nowhere: read from the state
     assert "Décision d'éligibilité" in page.locator("#parcours").inner_text()
     check_page(page, "dossier-diagram")

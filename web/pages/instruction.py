@@ -152,7 +152,7 @@ def document(dossier_id: str, name: str) -> Response:
 
 def _page(found: Instance, **extra: Any) -> str:
     engine = current_engine()
-    history = engine.history.for_instance(found.id)  # read once for the page's three uses
+    history = engine.history.for_instance(found.id)  # read once for the page's two uses
     status = dossier_status(engine, found)
     v = found.variables
     staff = current_user.has_any(MANAGERS)  # writes to the holder, sends back; others read
@@ -194,7 +194,7 @@ def _page(found: Instance, **extra: Any) -> str:
         "closing_form": {},
         "closing_errors": {},
         "eligibility_errors": {},
-        "position": position_of(engine, found, history),
+        "position": position_of(engine, found),
         "position_names": element_names(process_file(engine, found.version_id, found.process_id)),
         "note": "",
         "note_errors": {},

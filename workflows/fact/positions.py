@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from lxml import etree
 
 from engine import Engine, NotFoundError
-from engine.models import HistoryEntry, Instance, PendingTimer
+from engine.models import Instance, PendingTimer
 
 from .calls import DOSSIER_PROCESS
 
 
 @dataclass(frozen=True)
 class DossierPosition:
-    done: list[str]  # elements of its recorded steps, oldest first
+    done: list[str]  # every element it went through, oldest first
     current: list[str]  # where it waits now
     timers: list[PendingTimer]
 
@@ -40,17 +40,15 @@ def waiting_by_element(engine: Engine, reference: str) -> dict[str, list[str]]:
     return {element: sorted(found) for element, found in sorted(waiting.items())}
 
 
-def position_of(
-    engine: Engine, dossier: Instance, history: list[HistoryEntry] | None = None
-) -> DossierPosition:
-    """Where the dossier stands (from `history` when the caller has already read it)."""
+def position_of(engine: Engine, dossier: Instance) -> DossierPosition:
+    """Where the dossier stands: the elements it went through, where it waits, its timers."""
     tasks = engine.tasks.query().instance(dossier.id).list()
     timers = [t for t in engine.timers.pending(dossier.id) if not t.suspended]
-    entries = engine.history.for_instance(dossier.id) if history is None else history
-    done = [e.element_id for e in entries if e.element_id]
     current = sorted({t.element_id for t in tasks} | {t.element_id for t in timers})
     return DossierPosition(
-        list(dict.fromkeys(done)), current, sorted(timers, key=lambda t: t.due_at)
+        engine.runtime.completed_elements(dossier.id),
+        current,
+        sorted(timers, key=lambda t: t.due_at),
     )
 
 

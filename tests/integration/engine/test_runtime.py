@@ -287,3 +287,27 @@ def test_runtime_recovers_when_the_database_drops_its_connections(
         assert engine.tasks.query().count() == started
     finally:
         engine.close()
+
+
+def test_the_elements_an_instance_went_through_in_order(approval: Engine) -> None:
+    started = approval.runtime.start(
+        "approval", variables={"x": 2, "deadline": DEADLINE}, business_key="path"
+    )
+    assert approval.runtime.completed_elements(started.id) == ["start", "compute"]
+    task = approval.tasks.query().instance(started.id).one()
+    approval.tasks.complete(task.id, {}, actor="someone")
+    assert approval.runtime.completed_elements(started.id) == ["start", "compute", "review", "done"]
+    with pytest.raises(NotFoundError):
+        approval.runtime.completed_elements("no-such-instance")
+
+
+def test_the_path_through_a_gateway_names_the_branch_taken(engine: Engine) -> None:
+    engine.repository.deploy("gated", {"g.bpmn": samples.gated("x > 1")}, author="test")
+    for x, branch in ((1, "no"), (5, "yes")):
+        instance = engine.runtime.start("gated", variables={"x": x})
+        assert engine.runtime.completed_elements(instance.id) == ["start", "choice"]
+        task = engine.tasks.query().instance(instance.id).one()
+        assert task.element_id == branch
+        engine.tasks.complete(task.id, {}, actor="someone")
+        path = engine.runtime.completed_elements(instance.id)
+        assert path == ["start", "choice", branch, f"end_{branch}"]
