@@ -11,9 +11,9 @@ and its session page is asked by a commission member.
 
     python bench/pages.py [--dossiers 10000] [--session 300] [--requests 200] [--json]
 
-Then the staff's console with all those dossiers: the call's dashboard, the dossiers list
-filtered and searched, a dossier's page, the operations page, and the XLSX export of every
-dossier (timed as a whole).
+Then the staff's console with all those dossiers: the call's dashboard, its map of where the
+dossiers wait, the dossiers list filtered and searched, a dossier's page, the operations page,
+and the XLSX export of every dossier (timed as a whole).
 
 Targets: p95 < 50 ms for every applicant page, < 100 ms for the session page and the staff's
 pages; the dossier form's first visit under 500 KB; the XLSX export of 10,000 dossiers < 5 s.
@@ -247,6 +247,7 @@ def staff_console(app: Any, ids: dict[str, str], requests: int) -> tuple[dict[st
     client = signed_in(app, STAFF)
     pages = {
         "staff: tableau de bord": "/pilotage/BENCH",
+        "staff: carte": "/pilotage/BENCH/carte?element=deposit_task",
         "staff: liste filtrée": "/instruction/dossiers?etat=Brouillon&q=BENCH-X0&tri=title",
         "staff: dossier": f"/instruction/dossiers/{ids['deposited']}",
         "staff: exploitation": "/exploitation",

@@ -3,13 +3,30 @@ dossiers wait there; a click lists them, and a table gives the same figures."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import pytest
 
-from workflows.fact.positions import waiting_by_element
+from workflows.fact.calls import DOSSIER_PROCESS
 
 from .conftest import Live, check_page, deposited_dossier, sign_in
 
 pytestmark = pytest.mark.browser
+
+
+def waiting_by_element(engine, reference: str) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    """Where the call's dossiers wait, read from their open tasks and live timers one by one:
+    what the page, counting in SQL, must show."""
+    found = engine.runtime.query().process(DOSSIER_PROCESS).business_key_prefix(f"{reference}-")
+    keys = {d.id: d.business_key for d in found.list()}
+    waiting: dict[str, set[str]] = defaultdict(set)
+    for task in engine.tasks.query().process(DOSSIER_PROCESS).list():
+        if task.instance_id in keys:
+            waiting[task.element_id].add(keys[task.instance_id])
+    for timer in engine.timers.pending():
+        if timer.instance_id in keys and not timer.suspended:
+            waiting[timer.element_id].add(keys[timer.instance_id])
+    return {element: sorted(found) for element, found in waiting.items()}
 
 
 def test_staff_see_where_dossiers_wait_and_click_through(page, live: Live) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,12 @@ from engine import NotFoundError
 from workflows.fact.access import observes_only
 from workflows.fact.calls import CALL_PROCESS, DOSSIER_PROCESS, get_call
 from workflows.fact.dashboard import call_dashboard
-from workflows.fact.positions import element_names, process_file, waiting_by_element
+from workflows.fact.positions import (
+    element_names,
+    process_file,
+    waiting_at,
+    waiting_by_element,
+)
 from workflows.fact.roles import MANAGERS, READERS
 
 from ..engine_access import current_engine
@@ -61,17 +66,18 @@ def where(reference: str) -> Any:
     except NotFoundError:
         abort(404)
     version = engine.repository.latest(DOSSIER_PROCESS)
-    waiting = waiting_by_element(engine, reference)
+    counts = waiting_by_element(engine, reference)
     names = element_names(process_file(engine, version.id, DOSSIER_PROCESS))
     element = request.args.get("element", "")
+    element = element if element in counts or element in names else ""
     return render_template(
         "dashboard/where.html",
         reference=reference,
         version=version,
-        waiting=waiting,
+        counts=counts,
         names=names,
-        element=element if element in waiting or element in names else "",
-        counts={e: len(keys) for e, keys in waiting.items()},
+        element=element,
+        listed=waiting_at(engine, reference, element) if element else [],
         linked=not observes_only(current_user.user),  # observers have no dossier pages
     )
 

@@ -5,7 +5,6 @@ a pending timer), counted for a call's map; and for one dossier, the elements it
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 
 from lxml import etree
@@ -23,21 +22,16 @@ class DossierPosition:
     timers: list[PendingTimer]
 
 
-def waiting_by_element(engine: Engine, reference: str) -> dict[str, list[str]]:
-    """The numbers of the call's running dossiers waiting at each element."""
-    dossiers = (
-        engine.runtime.query().process(DOSSIER_PROCESS).business_key_prefix(f"{reference}-")
-        .status("running").list()
-    )  # fmt: skip
-    keys = {d.id: d.business_key or d.id for d in dossiers}
-    waiting: dict[str, set[str]] = defaultdict(set)
-    for task in engine.tasks.query().process(DOSSIER_PROCESS).list():
-        if task.instance_id in keys:
-            waiting[task.element_id].add(keys[task.instance_id])
-    for timer in engine.timers.pending():
-        if timer.instance_id in keys and not timer.suspended:
-            waiting[timer.element_id].add(keys[timer.instance_id])
-    return {element: sorted(found) for element, found in sorted(waiting.items())}
+def waiting_by_element(engine: Engine, reference: str) -> dict[str, int]:
+    """How many of the call's dossiers wait at each element (a task, or a timer)."""
+    return engine.runtime.waiting(DOSSIER_PROCESS, business_key_prefix=f"{reference}-")
+
+
+def waiting_at(engine: Engine, reference: str, element_id: str) -> list[str]:
+    """The numbers of the call's dossiers waiting at this element."""
+    return engine.runtime.waiting_at(
+        DOSSIER_PROCESS, element_id, business_key_prefix=f"{reference}-"
+    )
 
 
 def position_of(engine: Engine, dossier: Instance) -> DossierPosition:

@@ -311,3 +311,30 @@ def test_the_path_through_a_gateway_names_the_branch_taken(engine: Engine) -> No
         engine.tasks.complete(task.id, {}, actor="someone")
         path = engine.runtime.completed_elements(instance.id)
         assert path == ["start", "choice", branch, f"end_{branch}"]
+
+
+def test_where_instances_wait_counted_by_element(approval: Engine) -> None:
+    for key in ("A-1", "A-2", "B-1", "A%1"):
+        approval.runtime.start(
+            "approval", business_key=key, variables={"x": 1, "deadline": DEADLINE}
+        )
+    # each waits at its review task and at the timer on it
+    assert approval.runtime.waiting("approval") == {"deadline_timer": 4, "review": 4}
+    assert approval.runtime.waiting("approval", business_key_prefix="A-") == {
+        "deadline_timer": 2,
+        "review": 2,
+    }
+    assert approval.runtime.waiting("approval", business_key_prefix="A%") == {
+        "deadline_timer": 1,
+        "review": 1,
+    }  # the prefix is matched as typed, not as a pattern
+    assert approval.runtime.waiting_at("approval", "review", business_key_prefix="A") == [
+        "A%1", "A-1", "A-2"]  # fmt: skip
+    task = approval.tasks.query().business_key("A-1").one()
+    approval.tasks.complete(task.id, {}, actor="someone")
+    assert approval.runtime.waiting("approval", business_key_prefix="A-") == {
+        "deadline_timer": 1,
+        "review": 1,
+    }
+    assert approval.runtime.waiting_at("approval", "nowhere") == []
+    assert approval.runtime.waiting("other") == {}
