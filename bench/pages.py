@@ -40,7 +40,12 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from engine import FrozenClock
-from engine.storage.records import InstanceRecord, SubscriptionRecord, UserTaskRecord
+from engine.storage.records import (
+    InstanceRecord,
+    SubscriptionRecord,
+    TimerRecord,
+    UserTaskRecord,
+)
 from web import create_app
 from web.gunicorn_conf import post_worker_init
 from workflows.fact import calls, dossiers
@@ -124,12 +129,23 @@ def _copies(engine: Any, deposited: str, draft: str, count: int) -> None:
             .mappings()
             .one()
         )
-        instances, tasks = [], []
+        timers = {
+            key: [
+                {k: v for k, v in timer.items() if k != "id"}
+                for timer in connection.execute(
+                    select(TimerRecord.__table__).where(TimerRecord.instance_id == row["id"])
+                ).mappings()
+            ]
+            for key, row in rows.items()
+        }  # each dossier's own timers (a draft's deadline, say)
+        instances, tasks, waits = [], [], []
         for n in range(count):
             source = rows[deposited if n % 2 else draft]
             instance = {**source, "id": str(uuid.uuid4()), "business_key": f"BENCH-X{n:05d}",
                         "started_by": f"applicant{n % 2000}@bench.example"}  # fmt: skip
             instances.append(instance)
+            waits += [{**t, "instance_id": instance["id"], "business_key": instance["business_key"]}
+                      for t in timers[deposited if n % 2 else draft]]  # fmt: skip
             if not n % 2:
                 tasks.append({**task, "id": str(uuid.uuid4()), "instance_id": instance["id"],
                               "business_key": instance["business_key"],
@@ -138,6 +154,8 @@ def _copies(engine: Any, deposited: str, draft: str, count: int) -> None:
             connection.execute(insert(InstanceRecord.__table__), instances[start : start + 1000])
         for start in range(0, len(tasks), 1000):
             connection.execute(insert(UserTaskRecord.__table__), tasks[start : start + 1000])
+        for start in range(0, len(waits), 1000):
+            connection.execute(insert(TimerRecord.__table__), waits[start : start + 1000])
     engine.runtime.summarize_missing()  # as after an upgrade: the copies' summaries
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import exists, func, select, union
+from sqlalchemy import exists, func, select, union_all
 from sqlalchemy.orm import Session
 
 from .bpmn import completed_elements
@@ -167,15 +167,17 @@ class RuntimeService:
         return self._executor.read(lambda s: dict(s.connection().execute(query).all()))
 
     def waiting_at(
-        self, process_id: str, element_id: str, *, business_key_prefix: str = ""
+        self,
+        process_id: str,
+        element_id: str,
+        *,
+        business_key_prefix: str = "",
+        limit: int | None = None,
     ) -> list[str]:
-        """The business keys of the instances waiting at this element, in order."""
+        """The business keys of the instances waiting at this element, in order (the first
+        `limit` of them)."""
         rows = _waiting_rows(process_id, business_key_prefix, element_id).subquery()
-        query = (
-            select(_INSTANCES.c.business_key)
-            .where(_INSTANCES.c.id.in_(select(rows.c.instance_id)))
-            .order_by(_INSTANCES.c.business_key)
-        )
+        query = select(rows.c.business_key).distinct().order_by(rows.c.business_key).limit(limit)
         return self._executor.read(
             lambda s: [key or "" for key in s.connection().execute(query).scalars()]
         )
@@ -283,27 +285,22 @@ def _running(steps: Steps, instance_id: str):  # type: ignore[no-untyped-def]
 
 
 def _waiting_rows(process_id: str, prefix: str, element_id: str | None = None) -> Any:
-    """(instance id, element id) of each open user task and live timer of the process's
-    instances whose business key starts with `prefix`."""
+    """(instance id, element id, business key) of each open user task and live timer of the
+    process's instances whose business key starts with `prefix`."""
     tasks, timers = UserTaskRecord.__table__, TimerRecord.__table__
-    instances = _INSTANCES.c
-    task_rows = select(tasks.c.instance_id, tasks.c.element_id).where(
+    task_rows = select(tasks.c.instance_id, tasks.c.element_id, tasks.c.business_key).where(
         tasks.c.process_id == process_id,
         tasks.c.business_key.startswith(prefix, autoescape=True),
     )
-    timer_rows = (
-        select(timers.c.instance_id, timers.c.element_id)
-        .join(_INSTANCES, instances.id == timers.c.instance_id)
-        .where(
-            instances.process_id == process_id,
-            instances.business_key.startswith(prefix, autoescape=True),
-            timers.c.suspended.is_(False),
-        )
+    timer_rows = select(timers.c.instance_id, timers.c.element_id, timers.c.business_key).where(
+        timers.c.process_id == process_id,
+        timers.c.business_key.startswith(prefix, autoescape=True),
+        timers.c.suspended.is_(False),
     )
     if element_id is not None:
         task_rows = task_rows.where(tasks.c.element_id == element_id)
         timer_rows = timer_rows.where(timers.c.element_id == element_id)
-    return union(task_rows, timer_rows)
+    return union_all(task_rows, timer_rows)
 
 
 def check_variable_names(variables: Mapping[str, Any]) -> None:

@@ -222,7 +222,13 @@ class Steps:
                 for task in snapshot.user_tasks
             ],
             timers=[
-                {"task_id": timer.task_id, "element_id": timer.element_id, "due_at": timer.due_at}
+                {
+                    "task_id": timer.task_id,
+                    "element_id": timer.element_id,
+                    "due_at": timer.due_at,
+                    "process_id": record.process_id,
+                    "business_key": record.business_key,
+                }
                 for timer in snapshot.timers
             ],
             subscriptions=[

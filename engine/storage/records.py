@@ -159,6 +159,10 @@ class TimerRecord(Base):
     task_id: Mapped[str] = mapped_column(String(36))
     element_id: Mapped[str] = mapped_column(String(200))
     due_at: Mapped[datetime] = mapped_column(index=True)
+    # Its instance's, as the task index keeps them: where instances wait is counted from
+    # these rows alone (RuntimeService.waiting).
+    process_id: Mapped[str | None] = mapped_column(String(200))
+    business_key: Mapped[str | None] = mapped_column(String(200))
     # A worker's claim: the timer is its own until the lease ends (then anyone may take it).
     locked_by: Mapped[str | None] = mapped_column(String(100))
     locked_until: Mapped[datetime | None]

@@ -54,6 +54,9 @@ def call(reference: str) -> Any:
     )
 
 
+LISTED = 300  # the dossiers listed under an element: a page's worth, the count says the rest
+
+
 @bp.get("/<reference>/carte")
 @login_required
 def where(reference: str) -> Any:
@@ -77,7 +80,7 @@ def where(reference: str) -> Any:
         counts=counts,
         names=names,
         element=element,
-        listed=waiting_at(engine, reference, element) if element else [],
+        listed=waiting_at(engine, reference, element, LISTED) if element else [],
         linked=not observes_only(current_user.user),  # observers have no dossier pages
     )
 

@@ -27,10 +27,10 @@ def waiting_by_element(engine: Engine, reference: str) -> dict[str, int]:
     return engine.runtime.waiting(DOSSIER_PROCESS, business_key_prefix=f"{reference}-")
 
 
-def waiting_at(engine: Engine, reference: str, element_id: str) -> list[str]:
-    """The numbers of the call's dossiers waiting at this element."""
+def waiting_at(engine: Engine, reference: str, element_id: str, limit: int) -> list[str]:
+    """The numbers of the call's dossiers waiting at this element (the first `limit`)."""
     return engine.runtime.waiting_at(
-        DOSSIER_PROCESS, element_id, business_key_prefix=f"{reference}-"
+        DOSSIER_PROCESS, element_id, business_key_prefix=f"{reference}-", limit=limit
     )
 
 

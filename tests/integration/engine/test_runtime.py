@@ -330,6 +330,7 @@ def test_where_instances_wait_counted_by_element(approval: Engine) -> None:
     }  # the prefix is matched as typed, not as a pattern
     assert approval.runtime.waiting_at("approval", "review", business_key_prefix="A") == [
         "A%1", "A-1", "A-2"]  # fmt: skip
+    assert approval.runtime.waiting_at("approval", "review", limit=2) == ["A%1", "A-1"]
     task = approval.tasks.query().business_key("A-1").one()
     approval.tasks.complete(task.id, {}, actor="someone")
     assert approval.runtime.waiting("approval", business_key_prefix="A-") == {
