@@ -43,17 +43,30 @@ class TimerService:
         query = select(func.min(moment)).where(TimerRecord.suspended.is_(False))
         return self._executor.read(lambda s: s.scalar(query))
 
-    def pending(self, instance_id: str | None = None) -> list[PendingTimer]:
-        """Waiting timers (of one instance, or all), earliest first."""
-        query = select(
-            TimerRecord.instance_id,
-            TimerRecord.element_id,
-            TimerRecord.due_at,
-            TimerRecord.attempts,
-            TimerRecord.suspended,
-        ).order_by(TimerRecord.due_at, TimerRecord.id)
+    def pending(
+        self,
+        instance_id: str | None = None,
+        *,
+        overdue_at: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[PendingTimer]:
+        """Waiting timers (of one instance, or all), earliest first; with `overdue_at`, only
+        the live ones due before it (a worker should have fired them); the first `limit`."""
+        query = (
+            select(
+                TimerRecord.instance_id,
+                TimerRecord.element_id,
+                TimerRecord.due_at,
+                TimerRecord.attempts,
+                TimerRecord.suspended,
+            )
+            .order_by(TimerRecord.due_at, TimerRecord.id)
+            .limit(limit)
+        )
         if instance_id is not None:
             query = query.where(TimerRecord.instance_id == instance_id)
+        if overdue_at is not None:
+            query = query.where(TimerRecord.suspended.is_(False), TimerRecord.due_at < overdue_at)
         return self._executor.read(
             lambda s: [PendingTimer(**row._mapping) for row in s.execute(query)]
         )

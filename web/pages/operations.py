@@ -43,8 +43,8 @@ def overview() -> Any:
     incidents = engine.management.incidents(status="open")
     resolved = engine.management.incidents(status="resolved")[-10:][::-1]
     failed = [m for status in FAILED for m in engine.outbox.list(status=status)]
-    overdue = [t for t in engine.timers.pending() if not t.suspended and t.due_at < now]
-    places = _places(engine, incidents, resolved, failed[:SHOWN], overdue[:SHOWN])
+    overdue = engine.timers.pending(overdue_at=now, limit=SHOWN)  # state counts them all
+    places = _places(engine, incidents, resolved, failed[:SHOWN], overdue)
     return render_template(
         "operations/overview.html",
         state=state,
@@ -53,8 +53,8 @@ def overview() -> Any:
         resolved=resolved,
         failed=failed[:SHOWN],
         failed_more=max(0, len(failed) - SHOWN),
-        overdue=overdue[:SHOWN],
-        overdue_more=max(0, len(overdue) - SHOWN),
+        overdue=overdue,
+        overdue_more=max(0, state.timers_overdue - len(overdue)),
         places=places,
         now=now,
         note_max=NOTE_MAX,

@@ -339,3 +339,14 @@ def test_where_instances_wait_counted_by_element(approval: Engine) -> None:
     }
     assert approval.runtime.waiting_at("approval", "nowhere") == []
     assert approval.runtime.waiting("other") == {}
+
+
+def test_overdue_timers_are_the_live_ones_past_due_earliest_first(approval: Engine) -> None:
+    for days in (3, 1, 2):
+        due = (T0 + timedelta(days=days)).isoformat()
+        approval.runtime.start("approval", variables={"x": 1, "deadline": due})
+    now = T0 + timedelta(days=2, hours=1)
+    overdue = approval.timers.pending(overdue_at=now)
+    assert [t.due_at - T0 for t in overdue] == [timedelta(days=1), timedelta(days=2)]
+    assert len(approval.timers.pending(overdue_at=now, limit=1)) == 1
+    assert len(approval.timers.pending()) == 3  # all of them without a moment
