@@ -80,8 +80,8 @@ FACT_EXAMPLES: dict[str, dict[str, Any]] = {
 }
 REQUIRED_KEYS = {
     "deposit-entreprise": [
-        "holder_name", "siret", "holder_type", "headcount", "axes", "title", "summary",
-        "objectives", "methodology", "cse_informed", "cse_associated", "budget_total",
+        "holder_name", "siret", "postal_code", "holder_type", "headcount", "axes", "title",
+        "summary", "objectives", "methodology", "cse_informed", "cse_associated", "budget_total",
         "amount_requested", "cse_opinion", "budget_annex", "rib", "legal_document",
     ],
     "eligibility": ["eligible", "eligibility_reason"],
