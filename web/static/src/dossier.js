@@ -144,12 +144,13 @@
     var deposit = document.getElementById("depot");
     var form = new window.ConcertoForms.Form({ container: root });
     var timer = null;
+    var saving = null;  // the save on its way to the server, if any
     speakFrench(form);
 
     function save() {
       timer = null;
       var sent = latest;
-      return fetch(root.dataset.saveUrl, {
+      var request = fetch(root.dataset.saveUrl, {
         method: "POST",
         credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRFToken": token },
@@ -164,6 +165,9 @@
       }).catch(function () {
         status.textContent = "Enregistrement impossible : vérifiez votre connexion, puis réessayez.";
       });
+      saving = request;
+      request.then(function () { if (saving === request) { saving = null; } });
+      return request;
     }
 
     form.importSchema(schema, latest).then(function () {
@@ -178,13 +182,13 @@
       });
       root.dataset.ready = "true";  // the form takes what is typed from now on
     });
-    // The deposit takes what was typed and the files chosen: both are sent first.
+    // The deposit takes what was typed and the files chosen: both are sent first, and a save
+    // already on its way is waited for (the deposit reads the draft as last saved).
     deposit.addEventListener("submit", function (event) {
-      if (timer === null && sending === 0) { return; }
+      if (timer === null && saving === null && sending === 0) { return; }
       event.preventDefault();
-      var saved = timer === null ? Promise.resolve() : save();
-      if (timer !== null) { clearTimeout(timer); timer = null; }
-      Promise.all([saved, queue]).then(function () { deposit.submit(); });
+      if (timer !== null) { clearTimeout(timer); save(); }
+      Promise.all([saving, queue]).then(function () { deposit.submit(); });
     });
   });
 })();
