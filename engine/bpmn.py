@@ -33,6 +33,7 @@ from .clock import Clock
 from .dates import CALENDAR_ZONE, duration_of, shift
 from .errors import DeploymentError
 from .script_checks import check_scripts
+from .timer_literals import quote_literals
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
@@ -93,6 +94,7 @@ def parse_process(process_id: str, files: Mapping[str, bytes]) -> ParsedProcess:
             )
         spec = parser.get_spec(process_id)
         subprocess_specs = parser.get_subprocess_specs(process_id)
+        quote_literals([spec, *subprocess_specs.values()])
         # Build one workflow so every expression-free structural problem surfaces now.
         BpmnWorkflow(spec, subprocess_specs)
         check_scripts([spec, *subprocess_specs.values()])

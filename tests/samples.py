@@ -270,10 +270,14 @@ def twin_timers(process_id: str = "twins") -> str:
 
 def month_later(process_id: str = "month_later") -> str:
     """start → wait the duration `"P1M"` (a timeDuration) → user task 'follow_up' → end."""
-    wait = (
-        '<bpmn:timerEventDefinition><bpmn:timeDuration>"P1M"</bpmn:timeDuration>'
-        "</bpmn:timerEventDefinition>"
-    )
+    return timer_wait("timeDuration", '"P1M"', process_id)
+
+
+def timer_wait(kind: str, text: str, process_id: str = "timed_wait") -> str:
+    """start → a timer catch (`kind`: timeDate, timeDuration or timeCycle, its `text` as
+    written) → user task 'follow_up' → end."""
+    definition = f"<bpmn:{kind}>{escape(text)}</bpmn:{kind}>"
+    wait = f"<bpmn:timerEventDefinition>{definition}</bpmn:timerEventDefinition>"
     follow_up = ("userTask", "follow_up", "", "")
     return _line(process_id, [("intermediateCatchEvent", "wait", "", wait), follow_up])
 
