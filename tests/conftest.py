@@ -63,6 +63,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> str:  # type: igno
     return request.getfixturevalue("postgres_server")()
 
 
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+)
+def module_database_url(request: pytest.FixtureRequest, tmp_path_factory) -> str:  # type: ignore[no-untyped-def]
+    """A fresh, empty database for a module whose tests only read what it sets up once."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('module') / 'concerto.sqlite'}"
+    return request.getfixturevalue("postgres_server")()
+
+
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:  # type: ignore[no-untyped-def]
     return f"sqlite:///{tmp_path / 'concerto.sqlite'}"

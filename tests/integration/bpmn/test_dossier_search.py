@@ -4,13 +4,14 @@ summaries every step keeps (workflows.fact.summaries)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from engine import Engine
+from engine import Engine, EngineConfig, FrozenClock
 from tests import samples
-from tests.conftest import EngineFactory
+from tests.conftest import T0
 from workflows import SUMMARIES
 from workflows.fact.calls import DOSSIER_PROCESS
 from workflows.fact.listing import Search, search
@@ -37,9 +38,11 @@ DOSSIERS: dict[str, dict[str, Any]] = {
 }  # fmt: skip
 
 
-@pytest.fixture
-def engine(make_engine: EngineFactory) -> Engine:
-    engine = make_engine(summaries=SUMMARIES)
+@pytest.fixture(scope="module")
+def engine(module_database_url: str) -> Iterator[Engine]:
+    """One database for the module: its tests only read."""
+    engine = Engine(EngineConfig(module_database_url, clock=FrozenClock(T0), summaries=SUMMARIES))
+    engine.management.create_schema()
     process = samples.approval(DOSSIER_PROCESS, script="started = True")
     engine.repository.deploy(DOSSIER_PROCESS, {"d.bpmn": process}, author="test")
     for key, variables in DOSSIERS.items():
@@ -48,7 +51,8 @@ def engine(make_engine: EngineFactory) -> Engine:
             business_key=key,
             variables={"deposit_deadline": DEADLINE, "deadline": DEADLINE, **variables},
         )
-    return engine
+    yield engine
+    engine.close()
 
 
 def found(engine: Engine, reader: str | None = None, **criteria: Any) -> list[str | None]:
