@@ -79,10 +79,15 @@ def _sqlite_has(element: _Field, compiler: Any, **kw: Any) -> str:
     return f"EXISTS (SELECT 1 FROM json_each({column}, '$.' || {name}) WHERE value = {value})"
 
 
+def _pg_field(element: _Field, compiler: Any, operator: str, **kw: Any) -> str:
+    """The field read with `->` (its JSON value) or `->>` (its text)."""
+    column, name = _parts(element, compiler, **kw)
+    return f"(CAST({column} AS JSONB) {operator} CAST({name} AS TEXT))"
+
+
 @compiles(field_text, "postgresql")
 def _pg_text(element: _Field, compiler: Any, **kw: Any) -> str:
-    column, name = _parts(element, compiler, **kw)
-    return f"(CAST({column} AS JSONB) ->> CAST({name} AS TEXT))"
+    return _pg_field(element, compiler, "->>", **kw)
 
 
 @compiles(field_number, "postgresql")
@@ -92,8 +97,7 @@ def _pg_number(element: _Field, compiler: Any, **kw: Any) -> str:
 
 @compiles(field_sort_key, "postgresql")
 def _pg_sort_key(element: _Field, compiler: Any, **kw: Any) -> str:
-    column, name = _parts(element, compiler, **kw)
-    value = f"(CAST({column} AS JSONB) -> CAST({name} AS TEXT))"
+    value = _pg_field(element, compiler, "->", **kw)
     return (
         f"(CASE WHEN jsonb_typeof({value}) = 'string' "
         f"THEN to_jsonb(lower({value} #>> '{{}}')) ELSE {value} END)"

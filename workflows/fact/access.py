@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -80,14 +81,15 @@ EVALUATION = frozenset(
 )
 
 
+def active_reviewers(variables: Mapping[str, Any]) -> list[str]:
+    """The reviewers named on a dossier, but those the Mission Fact withdrew."""
+    status = variables.get(STATUS) or {}
+    return [str(n) for n in variables.get("reviewers") or [] if status.get(n) != WITHDRAWN]
+
+
 def is_dossier_reviewer(user: User, dossier: Instance) -> bool:
     """A reviewer named on the dossier, unless the Mission Fact withdrew them."""
-    v = dossier.variables
-    return (
-        REVIEWER in user.roles
-        and user.username in (v.get("reviewers") or [])
-        and (v.get(STATUS) or {}).get(user.username) != WITHDRAWN
-    )
+    return REVIEWER in user.roles and user.username in active_reviewers(dossier.variables)
 
 
 def reads_as_holder(user: User, dossier: Instance) -> bool:

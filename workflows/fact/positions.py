@@ -1,6 +1,6 @@
 """Where dossiers stand on their diagram: the elements running dossiers wait at (an open task,
 a pending timer), counted for a call's map; and for one dossier, the elements it went through
-(its recorded steps), those it waits at, and its pending timers."""
+(read from its state), those it waits at, and its pending timers."""
 
 from __future__ import annotations
 

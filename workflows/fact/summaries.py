@@ -16,9 +16,9 @@ from engine.dates import parse_datetime
 from engine.models import Instance
 
 from ..french import PARIS
+from .access import active_reviewers
 from .calls import DOSSIER_PROCESS
 from .regions import region_of
-from .reviews import STATUS, WITHDRAWN
 from .status import status_of
 from .synthesis import synthesis_of
 
@@ -36,7 +36,6 @@ def summarize_dossier(dossier: Instance, open_forms: tuple[str, ...]) -> Summary
     v = dossier.variables
     status = status_of(dossier, open_forms)
     reviewers = [str(name) for name in v.get("reviewers") or []]
-    withdrawn = {name for name, state in (v.get(STATUS) or {}).items() if state == WITHDRAWN}
     deposited = parse_datetime(v["deposited_at"]) if v.get("deposited_at") else None
     fields = {
         "stage": status.stage,
@@ -50,7 +49,7 @@ def summarize_dossier(dossier: Instance, open_forms: tuple[str, ...]) -> Summary
         "amount_requested": _number(answer(v, "amount_requested")),
         "amount_granted": _number(answer(v, "amount_granted")),
         "reviewers": reviewers,
-        "readers": [name for name in reviewers if name not in withdrawn],  # who may read it
+        "readers": active_reviewers(v),  # who may read it (access.is_dossier_reviewer)
         "score": synthesis_of(v).mean,
     }
     words = [dossier.business_key or "", *(fields[key] or "" for key in SEARCHED)]
