@@ -22,14 +22,16 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import SignalEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
+from .bpmn_parser import new_parser
 from .clock import Clock
+from .constructs import check_constructs
 from .dates import CALENDAR_ZONE, duration_of, shift
 from .errors import DeploymentError
 from .script_checks import check_scripts
@@ -67,6 +69,7 @@ class ParsedProcess:
     name: str | None
     spec: dict[str, Any]  # serialized spec + subprocess specs, stored once per version
     message_starts: dict[str, str]  # message name -> start event id
+    signal_starts: dict[str, str]  # signal name -> start event id
     checksum: str
 
 
@@ -79,11 +82,13 @@ def checksum(files: Mapping[str, bytes]) -> str:
 
 def parse_process(process_id: str, files: Mapping[str, bytes]) -> ParsedProcess:
     """Parse and XSD-validate BPMN and DMN files and extract one process's executable spec."""
-    parser = SpiffBpmnParser(validator=VALIDATOR)
+    parser = new_parser()
     try:
         for filename, content in sorted(files.items()):
             if filename.endswith(".bpmn"):
-                parser.add_bpmn_xml(read_xml(content, filename), filename=filename)
+                root = read_xml(content, filename)
+                check_constructs(root, filename)
+                parser.add_bpmn_xml(root, filename=filename)
             elif filename.endswith(".dmn"):
                 parser.add_dmn_xml(read_xml(content, filename), filename=filename)
         if process_id not in parser.get_process_ids():
@@ -102,19 +107,24 @@ def parse_process(process_id: str, files: Mapping[str, bytes]) -> ParsedProcess:
         raise DeploymentError(f"invalid process: {exc}") from exc
     except SpiffWorkflowException as exc:
         raise DeploymentError(f"invalid process: {exc}") from exc
-    message_starts = {
-        task_spec.event_definition.name: task_spec.bpmn_id
-        for task_spec in spec.task_specs.values()
-        if isinstance(task_spec, StartEvent)
-        and isinstance(getattr(task_spec, "event_definition", None), MessageEventDefinition)
-    }
     return ParsedProcess(
         process_id=process_id,
         name=spec.description,
         spec=SERIALIZER.specs_to_dict(spec, subprocess_specs),
-        message_starts=message_starts,
+        message_starts=_starts(spec, MessageEventDefinition),
+        signal_starts=_starts(spec, SignalEventDefinition),
         checksum=checksum(files),
     )
+
+
+def _starts(spec: Any, kind: type) -> dict[str, str]:
+    """Event name -> id of the process's start events that wait for an event of this kind."""
+    return {
+        task_spec.event_definition.name: task_spec.bpmn_id
+        for task_spec in spec.task_specs.values()
+        if isinstance(task_spec, StartEvent)
+        and isinstance(getattr(task_spec, "event_definition", None), kind)
+    }
 
 
 class _StateConverter(BpmnWorkflowConverter):
@@ -222,7 +232,33 @@ def _timedelta_from_end(parsed: dict[str, Any], end: datetime) -> timedelta:
     return end - shift(end, -duration_of(**parsed), _zone())
 
 
+def _recurring_interval(expression: str) -> tuple[int, datetime, timedelta]:
+    """(cycles, first occurrence, period) of an ISO 8601 repeating interval (`R3/PT10S`,
+    `R/P1D`, `R2/<start>/PT1H`, `R/PT1H/<end>`; no count repeats forever), counted from the
+    step's clock itself: SpiffWorkflow's own reads it one microsecond ahead at each occurrence,
+    and a cycle would drift by as much every time."""
+    parts = expression.upper().replace("--", "/").strip().removeprefix("R").split("/")
+    cycles = int(parts[0]) if parts[0] else -1
+    first = spiff_timer.TimerEventDefinition.parse_time_or_duration(parts[1])
+    last = (
+        spiff_timer.TimerEventDefinition.parse_time_or_duration(parts[2])
+        if len(parts) > 2
+        else None
+    )
+    if isinstance(first, datetime) and last is not None:
+        return cycles, first, _timedelta_from_start(last, first)
+    if isinstance(last, datetime):
+        period = _timedelta_from_end(first, last)
+        return cycles, last - period, period
+    if last is None and not isinstance(first, datetime):
+        now = _ClockDatetime.now(UTC) - _AT_DUE_TIME
+        period = _timedelta_from_start(first, now)
+        return cycles, now + period, period
+    raise ValueError(f"invalid repeating interval {expression!r}")
+
+
 spiff_timer.datetime = _ClockDatetime
+spiff_timer.TimerEventDefinition.parse_iso_recurring_interval = staticmethod(_recurring_interval)
 spiff_timer.TimerEventDefinition.get_timedelta_from_start = staticmethod(_timedelta_from_start)
 spiff_timer.TimerEventDefinition.get_timedelta_from_end = staticmethod(_timedelta_from_end)
 

@@ -22,6 +22,7 @@ from .runtime import RuntimeService
 from .sandbox_pool import PoolLimits, shared_pool
 from .scripting import Service
 from .sessions import SessionService
+from .signals import SignalService
 from .steps import Runner
 from .summaries import Summarizer
 from .tasks import TaskService
@@ -76,6 +77,7 @@ class Engine:
         self.runtime = RuntimeService(executor, runner)
         self.tasks = TaskService(executor, runner)
         self.messages = MessageService(executor, runner)
+        self.signals = SignalService(executor, runner)
         self.timers = TimerService(executor, runner, clock, config.retries)
         self.outbox = OutboxService(executor, clock, config.retries, config.dispatchers)
         self.history = HistoryService(executor)
@@ -83,7 +85,11 @@ class Engine:
         self.identity = IdentityService(executor, clock)
         self.sessions = SessionService(executor, clock)
         self.management = ManagementService(
-            self._sql, executor, clock, after_upgrade=self.runtime.summarize_missing
+            self._sql,
+            executor,
+            clock,
+            after_upgrade=self.runtime.summarize_missing,
+            retry_instance=self.runtime.retry_in,
         )
 
     def close(self) -> None:

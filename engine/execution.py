@@ -16,6 +16,9 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import (
+    SignalEventDefinition as BaseSignalEventDefinition,
+)
 from SpiffWorkflow.bpmn.specs.event_definitions.message import (
     MessageEventDefinition as BaseMessageEventDefinition,
 )
@@ -26,22 +29,30 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import ParallelMultiInstanceTask
 from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
-from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.spiff.specs.event_definitions import (
+    MessageEventDefinition,
+    SignalEventDefinition,
+)
 from SpiffWorkflow.util.task import TaskState
 
 from .bpmn import SERIALIZER, clock_scope
 from .clock import Clock
 from .dates import CALENDAR_ZONE, parse_datetime
 from .errors import ConflictError, EngineError, ProcessError
+from .events import interrupt_scopes, thrown_signal, uncaught_error
 from .models import FiredTimer, Notice
 from .sandbox_pool import SandboxPool
 from .scripting import Document, Effect, ScriptEngine, Service, StepIdentity
+from .timer_watch import TimerWatch, WaitingTimer, branch_element, timers_of
 
-RUNNING, COMPLETED, CANCELLED = "running", "completed", "cancelled"
+RUNNING, COMPLETED, CANCELLED, ERROR = "running", "completed", "cancelled", "error"
+MESSAGE, SIGNAL = "message", "signal"
 # Elements one instance may run in one step. A cycle with no exit would otherwise run until
 # SpiffWorkflow's task tree is too deep to search, and the instance would pass for completed.
 MAX_ELEMENTS_PER_STEP = 500
 PINNED = "_pinned"  # in the workflow's own data: variables set from outside (set_variables)
+FAILED = "_failed"  # in the workflow's own data: the uncaught error that stopped the instance
+_HIDDEN = (PINNED, FAILED)
 _ABSENT = object()
 
 
@@ -62,18 +73,12 @@ class OpenUserTask:
 
 
 @dataclass(frozen=True)
-class WaitingTimer:
-    task_id: str
-    element_id: str
-    due_at: datetime
-
-
-@dataclass(frozen=True)
 class WaitingMessage:
     task_id: str
     element_id: str
     name: str
     correlation: str
+    kind: str = MESSAGE
 
 
 @dataclass(frozen=True)
@@ -86,9 +91,31 @@ class Snapshot:
 
 @dataclass(frozen=True)
 class ThrownMessage:
+    """A message, or a signal (broadcast, `origin` the instance that threw it, if any)."""
+
     name: str
     payload: Any
     correlation: str
+    kind: str = MESSAGE
+    origin: str | None = None
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An error event no boundary or event sub-process caught: the instance stops there."""
+
+    element_id: str
+    task_id: str
+    code: str | None
+
+    @property
+    def message(self) -> str:
+        code = f" (code {self.code!r})" if self.code else ""
+        return f"uncaught error at {self.element_id!r}{code}"
+
+
+class _Stopped(Exception):
+    """Raised from the step hook to stop the instance at an uncaught error."""
 
 
 class Execution:
@@ -117,7 +144,10 @@ class Execution:
         self.thrown: list[ThrownMessage] = []
         self.fired: list[FiredTimer] = []
         self.cancelled = False
+        self.failure: Failure | None = None  # the uncaught error this step stopped at
         self._ran = 0
+        self._watch: TimerWatch | None = None
+        self._subprocesses = len(workflow.subprocesses)
 
     @property
     def instance_id(self) -> str:
@@ -131,11 +161,21 @@ class Execution:
 
     def run(self) -> None:
         """Bring the instance up to the clock: fire due timers, run until every token waits."""
+        if self.status == ERROR:
+            return
         with self._guard():
-            self.workflow.refresh_timers()
-            self.workflow.do_engine_steps(
-                will_complete_task=self._pin, did_complete_task=self._completed
+            self._watch = TimerWatch(self.workflow)
+            try:
+                self.workflow.refresh_timers()
+                self.workflow.do_engine_steps(
+                    will_complete_task=self._pin, did_complete_task=self._completed
+                )
+            except _Stopped:
+                pass
+            self.fired.extend(
+                FiredTimer(self.instance_id, element, due) for element, due in self._watch.fired()
             )
+            self._watch = None
             self._collect_thrown()
         self._apply_pins()
 
@@ -160,15 +200,41 @@ class Execution:
             self.shared.clear()
             self._apply_pins()
         self._note_fired(task)
+        self._note_events(task)
+
+    def _note_events(self, task: Any) -> None:
+        signal = thrown_signal(task)
+        if signal is not None:
+            expression = getattr(task.task_spec.event_definition, "expression", None)
+            payload = self._evaluate(task, expression) if expression else None
+            self.thrown.append(ThrownMessage(signal, payload, "{}", SIGNAL, self.instance_id))
+        if self.workflow.bpmn_events:
+            error = uncaught_error(self.workflow)
+            if error is not None:
+                definition = error.event_definition
+                failure = Failure(task.task_spec.bpmn_id, str(task.id), definition.code)
+                self.workflow.data[FAILED] = failure.__dict__
+                self.failure = failure
+                raise _Stopped
+        if len(self.workflow.subprocesses) != self._subprocesses:
+            self._subprocesses = len(self.workflow.subprocesses)
+            interrupt_scopes(self.workflow)
+
+    def retry(self) -> None:
+        """Run again from the element whose uncaught error stopped the instance."""
+        failure = self.workflow.data.pop(FAILED, None)
+        if failure is None:
+            raise ConflictError(f"instance {self.instance_id} is not stopped by an error")
+        with self._guard():
+            self.workflow.reset_from_task_id(UUID(failure["task_id"]))
+        self.run()
 
     def _note_fired(self, task: Any) -> None:
-        """Every timer that fires is noted, also when several fire in one step."""
+        """A timer that started waiting and fired within this step (the watch knew the others)."""
         timer = _timer_of(task)
-        if timer is None:
+        if timer is None or self._watch is None or self._watch.knows(task):
             return
         value = task.internal_data.get("event_value")
-        if isinstance(value, dict):  # a cycle: the moment of this occurrence has passed already
-            value = None
         due = parse_datetime(value) if isinstance(value, str) else self.clock.now()
         self.fired.append(FiredTimer(self.instance_id, task.task_spec.bpmn_id, due))
 
@@ -184,21 +250,30 @@ class Execution:
         self.run()
         return task.task_spec.bpmn_id or task.task_spec.name
 
-    def deliver(self, name: str, payload: Any, variables: Mapping[str, Any] | None = None) -> None:
-        """Deliver a message this instance waits for (matched by the caller)."""
+    def deliver(
+        self,
+        name: str,
+        payload: Any,
+        variables: Mapping[str, Any] | None = None,
+        kind: str = MESSAGE,
+    ) -> None:
+        """Deliver a message or signal this instance waits for (matched by the caller)."""
         self.run()
         if variables:
             self.set_variables(variables)
-        # Correlation was decided by the subscription index; SpiffWorkflow's own check would
-        # compare against keys it accumulates per instance, so it is cleared before delivery.
-        for workflow in (self.workflow, *self.workflow.subprocesses.values()):
-            workflow.correlations = {}
-        event = BpmnEvent(MessageEventDefinition(name), payload, {})
+        if kind == SIGNAL:
+            event = BpmnEvent(SignalEventDefinition(name), payload)
+        else:
+            # Correlation was decided by the subscription index; SpiffWorkflow's own check
+            # would compare against keys it accumulates per instance: cleared before delivery.
+            for workflow in (self.workflow, *self.workflow.subprocesses.values()):
+                workflow.correlations = {}
+            event = BpmnEvent(MessageEventDefinition(name), payload, {})
         with self._guard():
             try:
                 self.workflow.send_event(event)
             except WorkflowException as exc:
-                raise ConflictError(f"instance is not waiting for message {name!r}") from exc
+                raise ConflictError(f"instance is not waiting for {kind} {name!r}") from exc
         self.run()
 
     def add_instance(self, element_id: str, item: Any) -> None:
@@ -272,12 +347,14 @@ class Execution:
     def status(self) -> str:
         if self.cancelled:
             return CANCELLED
+        if FAILED in self.workflow.data:
+            return ERROR
         return COMPLETED if self.workflow.is_completed() else RUNNING
 
     def snapshot(self) -> Snapshot:
         """What the indexes need, read in one pass over the live tokens."""
         if self.status != RUNNING:
-            data = {k: v for k, v in self.workflow.data.items() if k != PINNED}
+            data = {k: v for k, v in self.workflow.data.items() if k not in _HIDDEN}
             if self.workflow.last_task is not None:
                 data.update(self.workflow.last_task.data)
             return Snapshot(SERIALIZER.to_json_safe(data), [], [], [])
@@ -294,20 +371,21 @@ class Execution:
                     ready.append(task)
                 continue
             event = getattr(task.task_spec, "event_definition", None)
-            if isinstance(event, TimerEventDefinition):
-                value = event.details(task).value
-                if value is not None:
-                    timers.append(
-                        WaitingTimer(str(task.id), task.task_spec.bpmn_id, parse_datetime(value))
-                    )
-            elif isinstance(event, BaseMessageEventDefinition):
-                messages.append(self._waiting_message(task, event))
-            elif isinstance(event, MultipleEventDefinition):  # an event-based gateway's
-                messages.extend(
-                    self._waiting_message(task, branch)
-                    for branch in event.event_definitions
-                    if isinstance(branch, BaseMessageEventDefinition)
+            branches = (
+                event.event_definitions if isinstance(event, MultipleEventDefinition) else [event]
+            )
+            timers.extend(WaitingTimer(str(task.id), *wait) for wait in timers_of(task))
+            for branch in branches:  # an event-based gateway waits for several
+                element = (
+                    task.task_spec.bpmn_id if branch is event else branch_element(task, branch)
                 )
+                if isinstance(branch, BaseMessageEventDefinition):
+                    messages.append(self._waiting_message(task, branch, element))
+                elif isinstance(branch, BaseSignalEventDefinition):
+                    messages.append(
+                        WaitingMessage(str(task.id), element, branch.name, "{}", SIGNAL)
+                    )
+        messages.extend(_event_subprocess_triggers(self.workflow))
         user_tasks = [self._open_user_task(task, timers) for task in ready]
         return Snapshot(SERIALIZER.to_json_safe(data), user_tasks, timers, messages)
 
@@ -326,23 +404,19 @@ class Execution:
             due_at=parse_datetime(due) if due else self._due_of(task, timers),
         )
 
-    def _waiting_message(self, task: Any, event: Any) -> WaitingMessage:
+    def _waiting_message(self, task: Any, event: Any, element_id: str) -> WaitingMessage:
         values = {
             prop.name: self._evaluate(task, prop.retrieval_expression)
             for prop in getattr(event, "process_correlations", [])
         }
-        return WaitingMessage(
-            str(task.id), task.task_spec.bpmn_id, event.name, correlation_key(values)
-        )
+        return WaitingMessage(str(task.id), element_id, event.name, correlation_key(values))
 
     def timer_still_due(self, task_id: str, due_at: datetime) -> bool:
         """Whether this timer still waits for the same due time (it should have fired)."""
         task = self._find_task(task_id)
-        event = _timer_of(task) if task is not None else None
-        if event is None or task.state != TaskState.WAITING:
+        if task is None or task.state != TaskState.WAITING:
             return False
-        value = event.details(task).value
-        return value is not None and parse_datetime(value) == due_at
+        return any(due == due_at for _, due in timers_of(task))
 
     def take_fired(self) -> list[FiredTimer]:
         fired, self.fired = self.fired, []
@@ -358,7 +432,7 @@ class Execution:
         for event in self.workflow.get_events():
             definition = event.event_definition
             if not isinstance(definition, BaseMessageEventDefinition):
-                continue
+                continue  # signals are noted as they are thrown; escalations go no further
             flat: dict[str, Any] = {}
             for values in (event.correlations or {}).values():
                 flat.update(values)
@@ -427,6 +501,22 @@ def _root_cause(exc: BaseException) -> BaseException:
         if isinstance(inner, EngineError):
             return inner
         seen = inner
+
+
+def _event_subprocess_triggers(workflow: BpmnWorkflow) -> list[WaitingMessage]:
+    """The signals and messages an event sub-process of the process starts on: the instance
+    waits for them from its start (SpiffWorkflow keeps no waiting task for them)."""
+    waits = []
+    for name in workflow.spec.start.trigger_specs:
+        for start in workflow.subprocess_specs[name].bpmn_start_events:
+            event = start.event_definition
+            if isinstance(event, BaseSignalEventDefinition):
+                waits.append(
+                    WaitingMessage(f"trigger:{name}", start.bpmn_id, event.name, "{}", SIGNAL)
+                )
+            elif isinstance(event, BaseMessageEventDefinition):
+                waits.append(WaitingMessage(f"trigger:{name}", start.bpmn_id, event.name, "{}"))
+    return waits
 
 
 def _timer_of(task: Any) -> TimerEventDefinition | None:

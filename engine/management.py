@@ -30,11 +30,13 @@ class ManagementService:
         clock: Clock,
         *,
         after_upgrade: Callable[[], object] = lambda: None,
+        retry_instance: Callable[[Session, str, str], object] = lambda s, i, a: None,
     ) -> None:
         self._sql = sql_engine
         self._executor = executor
         self._clock = clock
         self._after_upgrade = after_upgrade
+        self._retry_instance = retry_instance
 
     # --- schema ---------------------------------------------------------------------------
 
@@ -59,7 +61,9 @@ class ManagementService:
         return self._executor.read(lambda s: [_incident(r) for r in s.scalars(query)])
 
     def retry_incident(self, incident_id: int, *, actor: str) -> Incident:
-        """Close the incident and try its timer or message again now, with fresh attempts."""
+        """Close the incident and try its timer or message again now, with fresh attempts;
+        an instance an uncaught error stopped runs again from the element that threw it (in
+        this same transaction: if it throws again, a new incident opens)."""
 
         def run(session: Session) -> Incident:
             incident = _open_incident(session, incident_id)
@@ -74,6 +78,8 @@ class ManagementService:
                     row.status, row.attempts, row.next_attempt_at = "pending", 0, now
             incident.status, incident.resolved_at = "resolved", now
             incident.resolution = f"retried by {actor}"
+            if incident.kind == "error" and incident.instance_id is not None:
+                self._retry_instance(session, incident.instance_id, actor)
             return _incident(incident)
 
         return self._executor.execute(run)

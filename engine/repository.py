@@ -67,6 +67,7 @@ class RepositoryService:
                     files={name: content.decode() for name, content in contents.items()},
                     spec=parsed.spec,
                     message_starts=parsed.message_starts,
+                    signal_starts=parsed.signal_starts,
                 )
             )
             return to_model(record)

@@ -182,6 +182,15 @@ class RuntimeService:
             lambda s: [key or "" for key in s.connection().execute(query).scalars()]
         )
 
+    def retry_in(self, session: Session, instance_id: str, actor: str) -> None:
+        """Run again, inside the caller's command, the instance an uncaught error stopped,
+        from the element that threw it (after staff changed what made it throw)."""
+        steps = Steps(session, self._runner)
+        execution = steps.load(instance_id)
+        execution.retry()
+        steps.record(execution, "retried", actor)
+        steps.save()
+
     def completed_elements(self, instance_id: str) -> list[str]:
         """The elements the instance has gone through, in order, read from its state: every
         task, event, gateway and sub-process, not only those the history names."""

@@ -21,14 +21,14 @@ from .bpmn import SERIALIZER
 from .clock import Clock
 from .dates import CALENDAR_ZONE
 from .errors import ProcessError
-from .execution import RUNNING, Execution, ThrownMessage
+from .execution import CANCELLED, COMPLETED, RUNNING, SIGNAL, Execution, ThrownMessage
 from .models import FiredTimer
 from .sandbox_pool import SandboxPool
 from .scripting import Effect, Service, StepIdentity
 from .storage.indexes import IndexStore
 from .storage.instances import InstanceRow, InstanceStore, to_instance
 from .storage.records import DocumentRecord, HistoryRecord, OutboxRecord
-from .storage.stores import SubscriptionStore, VersionRef, VersionStore
+from .storage.stores import SubscriptionStore, VersionRef, VersionStore, open_incident
 from .summaries import Summarizer, write_summary
 
 MAX_DELIVERIES_PER_STEP = 100_000  # a message ping-pong between instances must end somewhere
@@ -162,19 +162,28 @@ class Steps:
                 if deliveries > MAX_DELIVERIES_PER_STEP:
                     raise ProcessError("too many messages delivered in one step (message loop?)")
                 target = self.load(instance_id)
-                target.deliver(message.name, message.payload)
-                self.record(target, "message_received", None, message.name)
+                target.deliver(message.name, message.payload, kind=message.kind)
+                self.record(target, f"{message.kind}_received", None, message.name)
 
     def targets(self, message: ThrownMessage) -> list[str]:
-        """Instances subscribed to the message, or new ones if a process starts on it."""
-        targets = SubscriptionStore(self.session).matching(message.name, message.correlation)
-        if targets:
+        """Instances subscribed to the message, or new ones if a process starts on it. A
+        signal reaches every instance waiting for it (but the one that threw it, whose own
+        catches took it already) and starts every process that starts on it."""
+        subscriptions = SubscriptionStore(self.session)
+        targets = subscriptions.matching(message.name, message.correlation, message.kind)
+        versions = VersionStore(self.session)
+        if message.kind == SIGNAL:
+            targets = [target for target in targets if target != message.origin]
+            starting = versions.with_signal_start(message.name)
+        elif targets:
             return targets
+        else:
+            starting = versions.with_message_start(message.name)
         started = []
-        for version in VersionStore(self.session).with_message_start(message.name):
+        for version in starting:
             execution = self.start(version, business_key=None, variables={}, actor=None, run=False)
             started.append(execution.instance_id)
-        return started
+        return targets + started if message.kind == SIGNAL else started
 
     def _write(self, loaded: _Loaded) -> None:
         execution, record = loaded.execution, loaded.record
@@ -190,8 +199,20 @@ class Steps:
         record.variables = variables
         record.status = execution.status
         record.updated_at = now
-        if record.status != RUNNING and record.ended_at is None:
+        if record.status in (COMPLETED, CANCELLED) and record.ended_at is None:
             record.ended_at = now
+        if execution.failure is not None:  # an uncaught error: staff see it and may retry
+            failure, execution.failure = execution.failure, None
+            loaded.actions.append(("error", None, failure.element_id, failure.task_id))
+            open_incident(
+                self.session,
+                kind="error",
+                instance_id=record.id,
+                element_id=failure.element_id,
+                error=failure.message,
+                attempts=1,
+                at=now,
+            )
         # The instance row first (its version check, and the rows below refer to it).
         if loaded.is_new:
             self._instances.add(record)
@@ -237,6 +258,7 @@ class Steps:
                     "element_id": sub.element_id,
                     "message_name": sub.name,
                     "correlation": sub.correlation,
+                    "kind": sub.kind,
                 }
                 for sub in snapshot.messages
             ],

@@ -34,6 +34,8 @@ def quote_literals(specs: Iterable[Any]) -> None:
     """Make every literal timer of these process specs an expression giving that literal."""
     for spec in specs:
         for task_spec in spec.task_specs.values():
-            timer = getattr(task_spec, "event_definition", None)
-            if isinstance(timer, TimerEventDefinition) and is_literal(timer.expression or ""):
-                timer.expression = repr(timer.expression.strip())
+            event = getattr(task_spec, "event_definition", None)
+            # An event-based gateway's definition holds those of the events behind it.
+            for timer in getattr(event, "event_definitions", [event]):
+                if isinstance(timer, TimerEventDefinition) and is_literal(timer.expression or ""):
+                    timer.expression = repr(timer.expression.strip())

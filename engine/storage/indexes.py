@@ -49,7 +49,7 @@ class _Index:
         shape = [
             literal_column(f"'{kind}'").label("kind"),
             cast(table.c.id, String(36)).label("row_id"),
-            *((table.c[key[n]] if n < len(key) else null()).label(f"k{n}") for n in range(3)),
+            *((table.c[key[n]] if n < len(key) else null()).label(f"k{n}") for n in range(4)),
             *((table.c[name] if name in kept else null()).label(name) for name in _KEPT),
         ]
         self.existing = select(*shape).where(table.c.instance_id == bindparam("instance_id"))
@@ -74,13 +74,25 @@ def _refresh_task(existing: Row[Any], fresh: Fresh) -> dict[str, Any]:
 
 
 def _refresh_timer(existing: Row[Any], fresh: Fresh) -> dict[str, Any]:
-    return {"due_at": fresh["due_at"]} if existing.due_at != fresh["due_at"] else {}
+    # A timer due anew (a cycle's next occurrence) is free at once: the claim that fired the
+    # previous occurrence must not hold this one until its lease ends.
+    if existing.due_at == fresh["due_at"]:
+        return {}
+    return {"due_at": fresh["due_at"], "locked_by": None, "locked_until": None}
 
 
 _TASKS = _Index("task", UserTaskRecord.__table__, ("id",), _KEPT, _refresh_task)
-_TIMERS = _Index("timer", TimerRecord.__table__, ("task_id",), ("due_at",), _refresh_timer)
+_TIMERS = _Index(
+    "timer",
+    TimerRecord.__table__,
+    ("task_id",),
+    ("due_at", "locked_by", "locked_until"),
+    _refresh_timer,
+)
 _SUBSCRIPTIONS = _Index(
-    "subscription", SubscriptionRecord.__table__, ("task_id", "message_name", "correlation")
+    "subscription",
+    SubscriptionRecord.__table__,
+    ("task_id", "message_name", "correlation", "kind"),
 )
 _INDEXES = (_TASKS, _TIMERS, _SUBSCRIPTIONS)
 _EXISTING = union_all(*(index.existing for index in _INDEXES))

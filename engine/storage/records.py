@@ -74,6 +74,7 @@ class ProcessVersionRecord(Base):
     files: Mapped[dict[str, Any]] = mapped_column(deferred=True)  # file name -> text
     spec: Mapped[dict[str, Any]] = mapped_column(deferred=True)  # spec + subprocess specs
     message_starts: Mapped[dict[str, Any]]  # message name -> start event id
+    signal_starts: Mapped[dict[str, Any] | None]  # signal name -> start event id
 
 
 class InstanceRecord(Base):
@@ -174,7 +175,7 @@ class TimerRecord(Base):
 
 
 class SubscriptionRecord(Base):
-    """A waiting message catch, matched by `MessageService.correlate` without loading instances."""
+    """A waiting message or signal catch, matched without loading instances."""
 
     __tablename__ = "message_subscription"
     __table_args__ = (
@@ -182,6 +183,8 @@ class SubscriptionRecord(Base):
         UniqueConstraint("instance_id", "task_id", "message_name"),
         Index("ix_message_subscription_lookup", "message_name", "correlation"),
     )
+    # "message" or "signal" (a signal reaches every instance waiting for it, with no keys).
+    kind: Mapped[str] = mapped_column(String(10), default="message", server_default="message")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[str] = mapped_column(ForeignKey("instance.id", ondelete="CASCADE"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -106,10 +106,19 @@ class VersionStore:
 
     def with_message_start(self, message_name: str) -> list[VersionRef]:
         """The latest version of every process whose start event waits for this message."""
+        return self._starting_on(lambda record: record.message_starts, message_name)
+
+    def with_signal_start(self, signal_name: str) -> list[VersionRef]:
+        """The latest version of every process whose start event waits for this signal."""
+        return self._starting_on(lambda record: record.signal_starts, signal_name)
+
+    def _starting_on(
+        self, starts: Callable[[ProcessVersionRecord], dict[str, Any] | None], name: str
+    ) -> list[VersionRef]:
         latest = []
         for process_id in self._session.scalars(select(ProcessVersionRecord.process_id).distinct()):
             record = self.latest(process_id)
-            if message_name in (record.message_starts or {}):
+            if name in (starts(record) or {}):
                 latest.append(VersionRef(record.id, record.process_id, record.checksum))
         return latest
 
@@ -155,11 +164,13 @@ class SubscriptionStore:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def matching(self, message_name: str, correlation: str) -> list[str]:
-        """Instances waiting for this message with these keys (or with no keys at all)."""
+    def matching(self, message_name: str, correlation: str, kind: str = "message") -> list[str]:
+        """Instances waiting for this message with these keys (or with no keys at all), or
+        for this signal."""
         rows = self._session.scalars(
             select(SubscriptionRecord.instance_id)
             .where(
+                SubscriptionRecord.kind == kind,
                 SubscriptionRecord.message_name == message_name,
                 SubscriptionRecord.correlation.in_([correlation, "{}"]),
             )

@@ -94,6 +94,7 @@ def init_app(app: Flask) -> ConcertoApi:
         query_params,
         reviewers,
         session,
+        signals,
         tasks,
     )
 
@@ -119,7 +120,7 @@ def init_app(app: Flask) -> ConcertoApi:
     )
     identifiers.init_app(app, api)
     for module in (auth, calls, session, dossiers, reviewers, tasks, instances, processes,
-                   incidents, outbox):  # fmt: skip
+                   incidents, outbox, signals):  # fmt: skip
         api.register_blueprint(module.blp)
     query_params.init_app(app, api)
     api.spec.components.schema("JSONValue", JSON_VALUE_SCHEMA)

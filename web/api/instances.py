@@ -26,7 +26,9 @@ class StartInstanceSchema(ma.Schema):
 
 class InstanceQueryArgsSchema(ma.Schema):
     process_id = ma.fields.String(validate=ma.validate.Length(max=200))
-    status = ma.fields.String(validate=ma.validate.OneOf(["running", "completed", "cancelled"]))
+    status = ma.fields.String(
+        validate=ma.validate.OneOf(["running", "completed", "cancelled", "error"])
+    )
     business_key = ma.fields.String(validate=ma.validate.Length(max=200))
 
 

@@ -21,6 +21,7 @@ DRAFT, DEPOSITED, EXAMINED, GRANTED, CLOSED = "draft", "deposited", "examined", 
 TO_SIGN = "Convention à signer."
 CLOSED_BY_STAFF = "Classé sans suite"
 CANCELLED = "Annulé"
+INTERRUPTED = "Interrompu"
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,13 @@ def status_of(dossier: Instance, open_forms: Iterable[str] = ()) -> Status:
         )
     if dossier.status == "cancelled":  # stopped by an administrator (engine cancellation)
         return Status(CANCELLED, CLOSED, "Le dossier a été annulé : il ne sera pas examiné.")
+    if dossier.status == "error":  # an uncaught BPMN error: an incident waits for staff
+        return Status(
+            INTERRUPTED,
+            DEPOSITED if v.get("deposited_at") else DRAFT,
+            "Le traitement du dossier est interrompu : la Mission Fact en est avertie et le "
+            "reprendra.",
+        )
     if "deposit" in forms and v.get("corrections"):
         reason = (v.get("correction") or {}).get("reason", "").strip().rstrip(".")
         return Status(
