@@ -274,7 +274,7 @@ def month_later(process_id: str = "month_later") -> str:
 
 
 def timer_wait(kind: str, text: str, process_id: str = "timed_wait") -> str:
-    """start → a timer catch (`kind`: timeDate, timeDuration or timeCycle, its `text` as
+    """start → a timer catch (`kind`: timeDate or timeDuration, its `text` as
     written) → user task 'follow_up' → end."""
     definition = f"<bpmn:{kind}>{escape(text)}</bpmn:{kind}>"
     wait = f"<bpmn:timerEventDefinition>{definition}</bpmn:timerEventDefinition>"

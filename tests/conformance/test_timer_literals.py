@@ -10,6 +10,7 @@ import pytest
 from engine import Engine, FrozenClock
 from engine.timer_literals import is_literal
 from tests import samples
+from tests.conformance import diagrams as d
 from tests.conftest import T0  # 2020-02-01 08:00 UTC, 09:00 in Paris
 
 
@@ -32,9 +33,14 @@ def test_expressions_are_not_literals(text: str) -> None:
 
 
 def test_a_cycle_literal_is_read_as_a_cycle(engine: Engine) -> None:
-    process = samples.timer_wait("timeCycle", "R2/PT10M")
-    engine.repository.deploy("timed_wait", {"t.bpmn": process}, author="t")
-    instance = engine.runtime.start("timed_wait")
+    process = d.process(
+        "cycled",
+        [d.start(), d.user("work"), d.end(),
+         d.boundary("every", "work", d.timer("timeCycle", "R2/PT10M"), interrupting=False)],
+        "start work end",
+    )  # fmt: skip
+    engine.repository.deploy("cycled", {"t.bpmn": process}, author="t")
+    instance = engine.runtime.start("cycled")
     [timer] = engine.timers.pending(instance.id)
     assert timer.due_at == T0 + timedelta(minutes=10)  # its first occurrence
 
