@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import sessionmaker
@@ -45,6 +46,9 @@ class EngineConfig:
     timezone: str = "Europe/Paris"
     # By process id: what each step keeps of an instance for lists and figures (summaries.py).
     summaries: Mapping[str, Summarizer] = field(default_factory=dict)
+    # How long a message an instance throws, that no catch waits for, is kept for the first
+    # matching catch to open (zero: dropped at once).
+    message_ttl: timedelta = timedelta(hours=1)
 
 
 class Engine:
@@ -72,6 +76,7 @@ class Engine:
             shared_pool(config.sandbox),
             config.max_instance_data,
             dict(config.summaries),
+            config.message_ttl,
         )
         self.repository = RepositoryService(executor, clock)
         self.runtime = RuntimeService(executor, runner)

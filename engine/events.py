@@ -45,13 +45,16 @@ def uncaught_error(workflow: BpmnWorkflow) -> Any:
 
 
 def interrupt_scopes(workflow: BpmnWorkflow) -> None:
-    """End the main flow of the process whose interrupting event sub-process has started."""
+    """End the main flow of the process whose interrupting event sub-process has started
+    (event sub-processes run at a process's first level only: constructs.py refuses others)."""
+    # Event sub-processes that start on an event are the process's triggers (the task spec
+    # is a plain sub-process one).
+    triggers = workflow.spec.start.trigger_specs
+    if not triggers:
+        return
     for subprocess in list(workflow.subprocesses.values()):
-        holder = workflow.get_task_from_id(subprocess.parent_task_id)
-        # Event sub-processes that start on an event are the scope's triggers (the task spec
-        # is a plain sub-process one).
-        triggers = getattr(holder.workflow.spec.start, "trigger_specs", ())
-        if getattr(holder.task_spec, "spec", None) not in triggers:
+        holder = workflow.tasks.get(subprocess.parent_task_id)
+        if holder is None or getattr(holder.task_spec, "spec", None) not in triggers:
             continue
         if holder.internal_data.get(_INTERRUPTED) or not _started_interrupting(subprocess):
             continue

@@ -7,6 +7,7 @@ tasks, waiting timers, message subscriptions, thrown messages) without knowing a
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from SpiffWorkflow.spiff.specs.event_definitions import (
 )
 from SpiffWorkflow.util.task import TaskState
 
+from .activities import ActivityChange, changed_activities
 from .bpmn import SERIALIZER, clock_scope
 from .clock import Clock
 from .dates import CALENDAR_ZONE, parse_datetime
@@ -111,7 +113,7 @@ class Failure:
     @property
     def message(self) -> str:
         code = f" (code {self.code!r})" if self.code else ""
-        return f"uncaught error at {self.element_id!r}{code}"
+        return f"erreur non interceptée à l'élément {self.element_id!r}{code}"
 
 
 class _Stopped(Exception):
@@ -147,6 +149,7 @@ class Execution:
         self.failure: Failure | None = None  # the uncaught error this step stopped at
         self._ran = 0
         self._watch: TimerWatch | None = None
+        self._since = time.time()  # activities changed from then on are not written yet
         self._subprocesses = len(workflow.subprocesses)
 
     @property
@@ -421,6 +424,11 @@ class Execution:
     def take_fired(self) -> list[FiredTimer]:
         fired, self.fired = self.fired, []
         return fired
+
+    def take_activities(self) -> list[ActivityChange]:
+        """The activity instances that changed since the last call (or the load)."""
+        since, self._since = self._since, time.time()
+        return changed_activities(self.workflow, since, _HIDDEN, SERIALIZER.to_json_safe)
 
     def take_thrown(self) -> list[ThrownMessage]:
         thrown, self.thrown = self.thrown, []

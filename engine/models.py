@@ -62,6 +62,22 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class Activity:
+    """An activity instance: one run of a BPMN element (a task, event, gateway, sub-process)."""
+
+    instance_id: str
+    task_id: str
+    element_id: str
+    element_type: str
+    element_name: str | None
+    state: str  # active, waiting, completed, cancelled or failed
+    started_at: datetime
+    ended_at: datetime | None
+    actor: str | None
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class OutboxMessage:
     id: int
     instance_id: str | None

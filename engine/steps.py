@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
 from zoneinfo import ZoneInfo
@@ -21,10 +22,20 @@ from .bpmn import SERIALIZER
 from .clock import Clock
 from .dates import CALENDAR_ZONE
 from .errors import ProcessError
-from .execution import CANCELLED, COMPLETED, RUNNING, SIGNAL, Execution, ThrownMessage
+from .execution import (
+    CANCELLED,
+    COMPLETED,
+    MESSAGE,
+    RUNNING,
+    SIGNAL,
+    Execution,
+    ThrownMessage,
+)
 from .models import FiredTimer
 from .sandbox_pool import SandboxPool
 from .scripting import Effect, Service, StepIdentity
+from .storage.activities import ActivityStore
+from .storage.buffer import MessageBuffer
 from .storage.indexes import IndexStore
 from .storage.instances import InstanceRow, InstanceStore, to_instance
 from .storage.records import DocumentRecord, HistoryRecord, OutboxRecord
@@ -49,6 +60,8 @@ class Runner:
     # An instance's stored state (its data in every live token): FACT dossiers keep under 1 MB.
     max_state_chars: int = 16 * 2**20
     summaries: Mapping[str, Summarizer] = field(default_factory=dict)  # by process id
+    # How long a message thrown by an instance, that no catch waited for, is kept for one.
+    message_ttl: timedelta = timedelta(hours=1)
 
 
 @dataclass
@@ -66,6 +79,7 @@ class Steps:
         self._runner = runner
         self._loaded: dict[str, _Loaded] = {}
         self.fired: list[FiredTimer] = []  # every timer this step fired, in every instance
+        self._unbuffered: list[tuple[ThrownMessage, str]] = []
         self._connection = session.connection()
         self._instances = InstanceStore(self._connection)
         self._versions = VersionStore(session)
@@ -148,22 +162,35 @@ class Steps:
 
     def save(self) -> None:
         """Write every touched instance, delivering the messages they throw, until all is quiet."""
-        pending: deque[ThrownMessage] = deque()
+        pending: deque[tuple[ThrownMessage, str | None]] = deque()
         deliveries = 0
         while True:
             for loaded in list(self._loaded.values()):
-                pending.extend(loaded.execution.take_thrown())
+                pending.extend((message, None) for message in loaded.execution.take_thrown())
                 self._write(loaded)
+            pending.extend(self._unbuffered)  # kept messages, for catches that just opened
+            self._unbuffered.clear()
             if not pending:
                 return
-            message = pending.popleft()
-            for instance_id in self.targets(message):
+            message, receiver = pending.popleft()
+            receivers = [receiver] if receiver else self.targets(message)
+            if not receivers and message.kind == MESSAGE and self._runner.message_ttl:
+                self.keep(message, self._runner.message_ttl)
+            for instance_id in receivers:
                 deliveries += 1
                 if deliveries > MAX_DELIVERIES_PER_STEP:
                     raise ProcessError("too many messages delivered in one step (message loop?)")
                 target = self.load(instance_id)
                 target.deliver(message.name, message.payload, kind=message.kind)
                 self.record(target, f"{message.kind}_received", None, message.name)
+
+    def keep(self, message: ThrownMessage, ttl: timedelta) -> None:
+        """Keep a message nobody waits for: the first matching catch to open within `ttl`
+        receives it (messages sent too early are not lost)."""
+        now = self._runner.clock.now()
+        MessageBuffer(self._connection).keep(
+            message.name, message.correlation, message.payload, now=now, until=now + ttl
+        )
 
     def targets(self, message: ThrownMessage) -> list[str]:
         """Instances subscribed to the message, or new ones if a process starts on it. A
@@ -186,7 +213,7 @@ class Steps:
         return targets + started if message.kind == SIGNAL else started
 
     def _write(self, loaded: _Loaded) -> None:
-        execution, record = loaded.execution, loaded.record
+        execution, record, is_new = loaded.execution, loaded.record, loaded.is_new
         now = self._runner.clock.now()
         record.state = SERIALIZER.dumps(execution.workflow)
         if len(record.state) > self._runner.max_state_chars:
@@ -224,7 +251,7 @@ class Steps:
             forms = tuple(task.form_key for task in snapshot.user_tasks if task.form_key)
             instance = to_instance(record)
             write_summary(connection, instance, summarize(instance, forms), is_new=loaded.is_new)
-        opened = IndexStore(connection).sync(
+        opened, caught = IndexStore(connection).sync(
             record.id,
             tasks=[
                 {
@@ -265,6 +292,11 @@ class Steps:
             is_new=loaded.is_new,
         )
         loaded.is_new = False
+        self._take_kept(record.id, caught, now)
+        actor = next((action[1] for action in loaded.actions if action[1]), None)
+        ActivityStore(connection).write(
+            record.id, execution.take_activities(), at=now, actor=actor, is_new=is_new
+        )
         for task in opened:
             if task["assignee"]:  # a task given to someone: they are told (topic "task")
                 execution.effects.append(_assigned(task, variables))
@@ -324,6 +356,16 @@ class Steps:
             ]
             connection.execute(_INSERT_HISTORY, rows)
             loaded.actions.clear()
+
+    def _take_kept(self, instance_id: str, caught: list[Any], now: datetime) -> None:
+        buffer = MessageBuffer(self._connection)
+        for catch in caught:
+            if catch["kind"] != MESSAGE:
+                continue
+            found, payload = buffer.take(catch["message_name"], catch["correlation"], now=now)
+            if found:
+                message = ThrownMessage(catch["message_name"], payload, catch["correlation"])
+                self._unbuffered.append((message, instance_id))
 
     def _execution(self, record: InstanceRow, workflow: BpmnWorkflow) -> Execution:
         identity = StepIdentity(record.id, record.process_id, record.business_key)

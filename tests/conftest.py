@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
@@ -100,6 +100,7 @@ def make_engine(database_url: str, clock: FrozenClock) -> Iterator[EngineFactory
         retries: RetryPolicy | None = None,
         max_instance_data: int = 16 * 2**20,
         summaries: Mapping[str, Summarizer] | None = None,
+        message_ttl: timedelta = timedelta(hours=1),
     ) -> Engine:
         engine = Engine(
             EngineConfig(
@@ -111,6 +112,7 @@ def make_engine(database_url: str, clock: FrozenClock) -> Iterator[EngineFactory
                 script_time_limit=script_time_limit,
                 max_instance_data=max_instance_data,
                 summaries=summaries or {},
+                message_ttl=message_ttl,
             )
         )
         if not engines:

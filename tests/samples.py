@@ -152,8 +152,9 @@ def _line(
     )
 
 
-def waiter(process_id: str = "waiter") -> str:
-    """start → wait for message `paid` (correlated by order_id) → script → end."""
+def waiter(process_id: str = "waiter", *, prepare: bool = False) -> str:
+    """start → (user task 'prepare', if asked) → wait for message `paid` (correlated by
+    order_id) → script → end."""
     wait = """<bpmn:messageEventDefinition id="wait_paid_def" messageRef="paid">
         <bpmn:extensionElements>
           <spiffworkflow:messageVariable>payment</spiffworkflow:messageVariable>
@@ -164,9 +165,14 @@ def waiter(process_id: str = "waiter") -> str:
         </bpmn:extensionElements>
       </bpmn:messageEventDefinition>"""
     book = '<bpmn:script>paid_amount = payment["amount"]</bpmn:script>'
+    first = [("userTask", "prepare", "", "")] if prepare else []
     return _line(
         process_id,
-        [("intermediateCatchEvent", "wait_paid", "", wait), ("scriptTask", "book", "", book)],
+        [
+            *first,
+            ("intermediateCatchEvent", "wait_paid", "", wait),
+            ("scriptTask", "book", "", book),
+        ],
         defs=MESSAGE_DEFS,
     )
 

@@ -111,17 +111,17 @@ class IndexStore:
         timers: Sequence[Fresh],
         subscriptions: Sequence[Fresh],
         is_new: bool,
-    ) -> list[Fresh]:
+    ) -> tuple[list[Fresh], list[Fresh]]:
         """Make the rows match the instance, keeping the stable ones (and their claims and
-        leases). Returns the user tasks that just opened."""
+        leases). Returns the user tasks that just opened and the catches that just opened."""
         existing: dict[str, dict[tuple[Any, ...], Row[Any]]] = {i.kind: {} for i in _INDEXES}
         if not is_new:
             for row in self._connection.execute(_EXISTING, {"instance_id": instance_id}):
                 existing[row.kind][tuple(row)[2 : 2 + len(_BY_KIND[row.kind].key)]] = row
         opened = self._sync(_TASKS, instance_id, tasks, existing["task"])
         self._sync(_TIMERS, instance_id, timers, existing["timer"])
-        self._sync(_SUBSCRIPTIONS, instance_id, subscriptions, existing["subscription"])
-        return opened
+        caught = self._sync(_SUBSCRIPTIONS, instance_id, subscriptions, existing["subscription"])
+        return opened, caught
 
     def _sync(
         self,

@@ -194,6 +194,20 @@ class SubscriptionRecord(Base):
     correlation: Mapped[str] = mapped_column(String(500))  # canonical JSON of the keys
 
 
+class BufferedMessageRecord(Base):
+    """A message no instance waited for, kept until a matching catch opens or it expires."""
+
+    __tablename__ = "message_buffer"
+    __table_args__ = (Index("ix_message_buffer_lookup", "message_name", "correlation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_name: Mapped[str] = mapped_column(String(200))
+    correlation: Mapped[str] = mapped_column(String(500))  # canonical JSON of the keys
+    payload: Mapped[dict[str, Any]]  # {"value": the payload}
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class OutboxRecord(Base):
     __tablename__ = "outbox"
 
@@ -226,6 +240,26 @@ class HistoryRecord(Base):
     task_id: Mapped[str | None] = mapped_column(String(36), index=True)
     element_id: Mapped[str | None] = mapped_column(String(200))
     element_name: Mapped[str | None] = mapped_column(String(300))
+    changes: Mapped[dict[str, Any]]
+
+
+class ActivityRecord(Base):
+    """One row per activity instance (engine/activities.py): when it started and ended, how,
+    by whom, and the data it changed."""
+
+    __tablename__ = "activity"
+    __table_args__ = (UniqueConstraint("instance_id", "task_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[str] = mapped_column(String(36), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(200))
+    element_type: Mapped[str] = mapped_column(String(50))
+    element_name: Mapped[str | None] = mapped_column(String(300))
+    state: Mapped[str] = mapped_column(String(20))
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    actor: Mapped[str | None] = mapped_column(String(200))
     changes: Mapped[dict[str, Any]]
 
 

@@ -24,8 +24,8 @@ DERANDOMIZE = "FUZZ_EXAMPLES" not in os.environ
 
 # Every check runs. Schema-valid is not always acceptable where a body carries content that is
 # checked against something the document cannot state: a diagram (BPMN, DMN, forms), a call's
-# configuration, or a form's data checked against the form of the task it completes. There, and
-# only there, a documented 422 is an acceptable answer to schema-valid data.
+# configuration, a form's data checked against the form of the task it completes, the names of
+# variables. There, and only there, a documented 422 is an acceptable answer to schema-valid data.
 CONTENT_CHECKED = (
     r"/api/processes/.*",
     r"/api/calls",
@@ -34,6 +34,7 @@ CONTENT_CHECKED = (
     r"/api/dossiers/[^/]+/(deposit|consensus|reviewers.*)",
     r"/api/tasks/[^/]+/completion",
     r"/api/instances",
+    r"/api/signals",
 )
 CONFIG = {
     "checks": {"enabled": True},

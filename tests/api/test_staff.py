@@ -6,6 +6,7 @@ import io
 from datetime import UTC, datetime
 
 from tests import samples
+from tests.conformance import diagrams as d
 
 from .conftest import Api, call_config
 
@@ -207,3 +208,34 @@ def test_calls_commission_moved_over_the_api(api: Api) -> None:
     assert api.post(
         "/api/calls/MOVE/commission", "ana", json={"commission_at": "2020-05-20T09:00:00"}
     ).status_code == 403  # fmt: skip
+
+
+def test_signals_are_thrown_by_staff_only(api: Api) -> None:
+    waiting = d.process(
+        "signalled", [d.start(), d.catch("wait", d.signal("reopen")), d.user("after"), d.end()],
+        "start wait after end",
+    )  # fmt: skip
+    deployed = api.post(
+        "/api/processes/signalled/versions", "staff",
+        data={"files": (io.BytesIO(waiting.encode()), "signalled.bpmn")},
+    )  # fmt: skip
+    assert deployed.status_code == 201
+    started = api.post("/api/instances", "staff", json={"process_id": "signalled"}).json
+    body = {"name": "reopen", "variables": {"why": "report"}}
+    assert api.post("/api/signals", "ana", json=body).status_code == 403
+    thrown = api.post("/api/signals", "staff", json=body)
+    assert thrown.status_code == 200 and thrown.json == {
+        "name": "reopen", "instances": [started["id"]],
+    }  # fmt: skip
+    instance = api.get(f"/api/instances/{started['id']}", "staff").json
+    assert instance["variables"]["why"] == "report"
+    activities = api.get(f"/api/instances/{started['id']}/activities", "staff")
+    assert [(a["element_id"], a["state"]) for a in activities.json] == [
+        ("start", "completed"), ("wait", "completed"), ("after", "active"),
+    ]  # fmt: skip
+    assert api.get(f"/api/instances/{started['id']}/activities", "ana").status_code == 403
+    assert api.post("/api/signals", "staff", json=body).json["instances"] == []
+    missing = api.post("/api/signals", "staff", json={"variables": {}})
+    assert missing.status_code == 422 and "name" in missing.json["errors"]
+    bad = api.post("/api/signals", "staff", json={"name": "reopen", "variables": {"_x": 1}})
+    assert bad.status_code == 422 and "_x" in bad.json["errors"]

@@ -90,3 +90,30 @@ class InstanceCancellation(MethodView):
     def post(self, instance_id):
         """Cancel a running instance: its tasks and timers close."""
         return current_engine().runtime.cancel(instance_id, actor=current_account().username)
+
+
+class ActivitySchema(ma.Schema):
+    task_id = ma.fields.String()
+    element_id = ma.fields.String()
+    element_type = ma.fields.String()
+    element_name = ma.fields.String(allow_none=True)
+    state = ma.fields.String(
+        metadata={"description": "active, waiting, completed, cancelled or failed"}
+    )
+    started_at = ma.fields.AwareDateTime()
+    ended_at = ma.fields.AwareDateTime(allow_none=True)
+    actor = ma.fields.String(allow_none=True)
+    changes = ma.fields.Dict(metadata={"description": "what the activity set or removed"})
+
+
+@blp.route("/<uuid_id:instance_id>/activities")
+class InstanceActivities(MethodView):
+    @blp.response(200, ActivitySchema(many=True))
+    @blp.alt_response(404, schema=ProblemSchema)
+    @requires(*MANAGERS)
+    def get(self, instance_id):
+        """What the instance did: one entry per activity instance (each run of an element),
+        in the order they started, with who completed it and the data it changed."""
+        engine = current_engine()
+        engine.runtime.get(instance_id)  # 404 for an unknown instance
+        return engine.history.activities(instance_id)
