@@ -6,7 +6,6 @@ tasks, waiting timers, message subscriptions, thrown messages) without knowing a
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping, Sequence
 from copy import deepcopy
@@ -17,13 +16,9 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import (
-    SignalEventDefinition as BaseSignalEventDefinition,
-)
 from SpiffWorkflow.bpmn.specs.event_definitions.message import (
     MessageEventDefinition as BaseMessageEventDefinition,
 )
-from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimeDateEventDefinition,
     TimerEventDefinition,
@@ -37,18 +32,19 @@ from SpiffWorkflow.spiff.specs.event_definitions import (
 from SpiffWorkflow.util.task import TaskState
 
 from .activities import ActivityChange, changed_activities
-from .bpmn import SERIALIZER, clock_scope
+from .bpmn import SERIALIZER
 from .clock import Clock
 from .dates import CALENDAR_ZONE, parse_datetime
-from .errors import ConflictError, EngineError, ProcessError
+from .errors import ConflictError, ProcessError
 from .events import interrupt_scopes, thrown_signal, uncaught_error
 from .models import FiredTimer, Notice
 from .sandbox_pool import SandboxPool
 from .scripting import Document, Effect, ScriptEngine, Service, StepIdentity
-from .timer_watch import TimerWatch, WaitingTimer, branch_element, timers_of
+from .snapshots import MESSAGE, SIGNAL, Snapshot, correlation_key, read_snapshot
+from .step_guard import StepGuard
+from .timer_watch import TimerWatch, timers_of
 
 RUNNING, COMPLETED, CANCELLED, ERROR = "running", "completed", "cancelled", "error"
-MESSAGE, SIGNAL = "message", "signal"
 # Elements one instance may run in one step. A cycle with no exit would otherwise run until
 # SpiffWorkflow's task tree is too deep to search, and the instance would pass for completed.
 MAX_ELEMENTS_PER_STEP = 500
@@ -56,39 +52,6 @@ PINNED = "_pinned"  # in the workflow's own data: variables set from outside (se
 FAILED = "_failed"  # in the workflow's own data: the uncaught error that stopped the instance
 _HIDDEN = (PINNED, FAILED)
 _ABSENT = object()
-
-
-def correlation_key(values: Mapping[str, Any]) -> str:
-    """Canonical text of correlation values, so SQL can match them by equality."""
-    return json.dumps(dict(values), sort_keys=True, separators=(",", ":"), default=str)
-
-
-@dataclass(frozen=True)
-class OpenUserTask:
-    id: str
-    element_id: str
-    name: str | None
-    lane: str | None
-    form_key: str | None
-    assignee: str | None
-    due_at: datetime | None
-
-
-@dataclass(frozen=True)
-class WaitingMessage:
-    task_id: str
-    element_id: str
-    name: str
-    correlation: str
-    kind: str = MESSAGE
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    variables: dict[str, Any]
-    user_tasks: list[OpenUserTask]
-    timers: list[WaitingTimer]
-    messages: list[WaitingMessage]
 
 
 @dataclass(frozen=True)
@@ -361,58 +324,7 @@ class Execution:
             if self.workflow.last_task is not None:
                 data.update(self.workflow.last_task.data)
             return Snapshot(SERIALIZER.to_json_safe(data), [], [], [])
-        live = sorted(
-            self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING),
-            key=lambda t: t.last_state_change,
-        )
-        data = {}
-        timers, messages, ready = [], [], []
-        for task in live:
-            data.update(task.data)
-            if task.state == TaskState.READY:
-                if task.task_spec.manual:
-                    ready.append(task)
-                continue
-            event = getattr(task.task_spec, "event_definition", None)
-            branches = (
-                event.event_definitions if isinstance(event, MultipleEventDefinition) else [event]
-            )
-            timers.extend(WaitingTimer(str(task.id), *wait) for wait in timers_of(task))
-            for branch in branches:  # an event-based gateway waits for several
-                element = (
-                    task.task_spec.bpmn_id if branch is event else branch_element(task, branch)
-                )
-                if isinstance(branch, BaseMessageEventDefinition):
-                    messages.append(self._waiting_message(task, branch, element))
-                elif isinstance(branch, BaseSignalEventDefinition):
-                    messages.append(
-                        WaitingMessage(str(task.id), element, branch.name, "{}", SIGNAL)
-                    )
-        messages.extend(_event_subprocess_triggers(self.workflow))
-        user_tasks = [self._open_user_task(task, timers) for task in ready]
-        return Snapshot(SERIALIZER.to_json_safe(data), user_tasks, timers, messages)
-
-    def _open_user_task(self, task: Any, timers: list[WaitingTimer]) -> OpenUserTask:
-        spec = task.task_spec
-        props = getattr(spec, "extensions", {}).get("properties", {})
-        assignee = self._evaluate(task, props.get("assignee"))
-        due = self._evaluate(task, props.get("dueDate"))
-        return OpenUserTask(
-            id=str(task.id),
-            element_id=spec.bpmn_id or spec.name,
-            name=spec.bpmn_name,
-            lane=spec.lane,
-            form_key=props.get("formKey"),
-            assignee=str(assignee) if assignee else None,
-            due_at=parse_datetime(due) if due else self._due_of(task, timers),
-        )
-
-    def _waiting_message(self, task: Any, event: Any, element_id: str) -> WaitingMessage:
-        values = {
-            prop.name: self._evaluate(task, prop.retrieval_expression)
-            for prop in getattr(event, "process_correlations", [])
-        }
-        return WaitingMessage(str(task.id), element_id, event.name, correlation_key(values))
+        return read_snapshot(self.workflow, self._evaluate)
 
     def timer_still_due(self, task_id: str, due_at: datetime) -> bool:
         """Whether this timer still waits for the same due time (it should have fired)."""
@@ -452,79 +364,14 @@ class Execution:
         except (ValueError, TaskNotFoundException):
             return None
 
-    def _due_of(self, task: Any, timers: list[WaitingTimer]) -> datetime | None:
-        """A user task is due by the earliest boundary timer on it or on an enclosing subprocess
-        (a boundary timer's siblings, under SpiffWorkflow's boundary split, are the activity)."""
-        holders = {task.id}
-        workflow = task.workflow
-        while getattr(workflow, "parent_task_id", None) is not None:
-            holder = self.workflow.get_task_from_id(workflow.parent_task_id)
-            holders.add(holder.id)
-            workflow = holder.workflow
-        dues = []
-        for timer in timers:
-            boundary = self.workflow.get_task_from_id(UUID(timer.task_id))
-            if not hasattr(boundary.task_spec, "cancel_activity") or boundary.parent is None:
-                continue
-            if any(sibling.id in holders for sibling in boundary.parent.children):
-                dues.append(timer.due_at)
-        return min(dues, default=None)
-
     def _evaluate(self, task: Any, expression: str | None) -> Any:
         if not expression:
             return None
         with self._guard():
             return self.workflow.script_engine.environment.evaluate(expression, task.data)
 
-    def _guard(self) -> _StepGuard:
-        return _StepGuard(self.clock, self.zone)
-
-
-class _StepGuard:
-    """Runs workflow code on the engine clock and turns its failures into engine errors."""
-
-    def __init__(self, clock: Clock, zone: ZoneInfo) -> None:
-        self._scope = clock_scope(clock, zone)
-
-    def __enter__(self) -> None:
-        self._scope.__enter__()
-
-    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
-        self._scope.__exit__(exc_type, exc, tb)
-        if exc is None or isinstance(exc, EngineError):
-            return False
-        cause = _root_cause(exc)
-        if isinstance(cause, EngineError):
-            raise cause from exc
-        element = getattr(getattr(getattr(exc, "task", None), "task_spec", None), "bpmn_id", None)
-        raise ProcessError(str(exc), element_id=element) from exc
-
-
-def _root_cause(exc: BaseException) -> BaseException:
-    seen = exc
-    while True:
-        inner = getattr(seen, "exception", None) or seen.__cause__ or seen.__context__
-        if inner is None or inner is seen:
-            return seen
-        if isinstance(inner, EngineError):
-            return inner
-        seen = inner
-
-
-def _event_subprocess_triggers(workflow: BpmnWorkflow) -> list[WaitingMessage]:
-    """The signals and messages an event sub-process of the process starts on: the instance
-    waits for them from its start (SpiffWorkflow keeps no waiting task for them)."""
-    waits = []
-    for name in workflow.spec.start.trigger_specs:
-        for start in workflow.subprocess_specs[name].bpmn_start_events:
-            event = start.event_definition
-            if isinstance(event, BaseSignalEventDefinition):
-                waits.append(
-                    WaitingMessage(f"trigger:{name}", start.bpmn_id, event.name, "{}", SIGNAL)
-                )
-            elif isinstance(event, BaseMessageEventDefinition):
-                waits.append(WaitingMessage(f"trigger:{name}", start.bpmn_id, event.name, "{}"))
-    return waits
+    def _guard(self) -> StepGuard:
+        return StepGuard(self.clock, self.zone)
 
 
 def _timer_of(task: Any) -> TimerEventDefinition | None:

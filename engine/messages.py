@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from .commands import CommandExecutor
 from .errors import NotFoundError
-from .execution import ThrownMessage, correlation_key
+from .execution import ThrownMessage
+from .snapshots import correlation_key
 from .steps import Runner, Steps
 
 

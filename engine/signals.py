@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from .commands import CommandExecutor
-from .execution import SIGNAL, ThrownMessage
+from .execution import ThrownMessage
 from .runtime import check_variable_names
+from .snapshots import SIGNAL
 from .steps import Runner, Steps
 
 

@@ -22,18 +22,11 @@ from .bpmn import SERIALIZER
 from .clock import Clock
 from .dates import CALENDAR_ZONE
 from .errors import ProcessError
-from .execution import (
-    CANCELLED,
-    COMPLETED,
-    MESSAGE,
-    RUNNING,
-    SIGNAL,
-    Execution,
-    ThrownMessage,
-)
+from .execution import CANCELLED, COMPLETED, RUNNING, Execution, ThrownMessage
 from .models import FiredTimer
 from .sandbox_pool import SandboxPool
 from .scripting import Effect, Service, StepIdentity
+from .snapshots import MESSAGE, SIGNAL
 from .storage.activities import ActivityStore
 from .storage.buffer import MessageBuffer
 from .storage.indexes import IndexStore
