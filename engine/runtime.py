@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from .bpmn import completed_elements
 from .commands import CommandExecutor
 from .errors import ConcurrencyError, ConflictError, InvalidInputError
-from .execution import RUNNING
+from .execution import ERROR, RUNNING
 from .models import Instance, Notice
 from .query import Query
 from .scripting import Document
@@ -144,7 +144,9 @@ class RuntimeService:
     def cancel(self, instance_id: str, *, actor: str | None = None) -> Instance:
         def command(session: Session) -> Instance:
             steps = Steps(session, self._runner)
-            execution = _running(steps, instance_id)
+            execution = steps.load(instance_id)
+            if execution.status not in (RUNNING, ERROR):  # an instance in error may be ended
+                raise ConflictError(f"instance {instance_id} is {execution.status}")
             execution.cancel()
             steps.record(execution, "cancelled", actor)
             steps.save()
