@@ -171,22 +171,51 @@ class StateSerializer:
         key = (process_id, checksum)
         cached = self._specs.get(key)
         if cached is None:
-            dct = stored()
-            spec = self._registry.restore(dct["spec"])
-            subs = self._converter.mapping_from_dict(dct["subprocess_specs"])
+            text = json.dumps(stored())  # restoring changes the dict it reads: keep the text
+            spec, subs = self._restore(text)
+            if spec.start.trigger_specs:
+                # SpiffWorkflow connects an event sub-process to the process's start when an
+                # event first triggers it: shared, the spec would start it in every instance
+                # begun afterwards. Such a process gets a spec of its own in each step.
+                self._specs[key] = ("private", text)
+                return spec, subs
             cached = self._specs[key] = (spec, subs)
+        if cached[0] == "private":
+            return self._restore(cached[1])
         return cached
+
+    def _restore(self, text: str) -> tuple[Any, Any]:
+        dct = json.loads(text)
+        return (
+            self._registry.restore(dct["spec"]),
+            self._converter.mapping_from_dict(dct["subprocess_specs"]),
+        )
 
     def dumps(self, workflow: BpmnWorkflow) -> str:
         return json.dumps(self._converter.to_dict(workflow), separators=(",", ":"))
 
     def loads(self, state: str, specs: tuple[Any, Any]) -> BpmnWorkflow:
         dct = json.loads(state)
-        return self._converter.from_dict(dct, spec=specs[0], subprocess_specs=specs[1])
+        workflow = self._converter.from_dict(dct, spec=specs[0], subprocess_specs=specs[1])
+        _reconnect_triggered(workflow)
+        return workflow
 
     def to_json_safe(self, data: Any) -> Any:
         """Task data as plain JSON values (datetimes and UUIDs in the serializer's typed form)."""
         return self._registry.convert(data)
+
+
+def _reconnect_triggered(workflow: BpmnWorkflow) -> None:
+    """Connect the event sub-processes this instance has triggered to its own spec, as
+    SpiffWorkflow did when the event came (the connection is not part of the stored state)."""
+    start = workflow.spec.start
+    if not start.trigger_specs:
+        return
+    for task in workflow.tasks.values():
+        spec = task.task_spec
+        if spec.name in start.trigger_specs and start not in spec.inputs:
+            start.connect(spec)
+            spec.connect(workflow.spec.end)
 
 
 SERIALIZER = StateSerializer()

@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import (
     ErrorEventDefinition,
     SignalEventDefinition,
 )
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import ThrowingEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.util.task import TaskState
@@ -47,14 +48,9 @@ def uncaught_error(workflow: BpmnWorkflow) -> Any:
 def interrupt_scopes(workflow: BpmnWorkflow) -> None:
     """End the main flow of the process whose interrupting event sub-process has started
     (event sub-processes run at a process's first level only: constructs.py refuses others)."""
-    # Event sub-processes that start on an event are the process's triggers (the task spec
-    # is a plain sub-process one).
-    triggers = workflow.spec.start.trigger_specs
-    if not triggers:
-        return
     for subprocess in list(workflow.subprocesses.values()):
         holder = workflow.tasks.get(subprocess.parent_task_id)
-        if holder is None or getattr(holder.task_spec, "spec", None) not in triggers:
+        if holder is None or not _is_event_subprocess(workflow, holder):
             continue
         if holder.internal_data.get(_INTERRUPTED) or not _started_interrupting(subprocess):
             continue
@@ -64,6 +60,20 @@ def interrupt_scopes(workflow: BpmnWorkflow) -> None:
         for task in list(holder.workflow.tasks.values()):
             if task.id not in keep and not task.has_state(TaskState.FINISHED_MASK):
                 task.cancel()
+
+
+def _is_event_subprocess(workflow: BpmnWorkflow, holder: Any) -> bool:
+    # Those started by an event are the process's triggers; those started by a timer run from
+    # the process's start (the task spec is a plain sub-process one either way).
+    name = getattr(holder.task_spec, "spec", None)
+    if name is None:
+        return False
+    if name in workflow.spec.start.trigger_specs:
+        return True
+    spec = workflow.subprocess_specs.get(name)
+    return spec is not None and any(
+        isinstance(start.event_definition, TimerEventDefinition) for start in spec.bpmn_start_events
+    )
 
 
 def _started_interrupting(subprocess: Any) -> bool:

@@ -23,6 +23,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimeDateEventDefinition,
     TimerEventDefinition,
 )
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import ParallelMultiInstanceTask
 from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 from SpiffWorkflow.spiff.specs.event_definitions import (
@@ -182,7 +183,10 @@ class Execution:
                 self.workflow.data[FAILED] = failure.__dict__
                 self.failure = failure
                 raise _Stopped
-        if len(self.workflow.subprocesses) != self._subprocesses:
+        # An event sub-process starts: triggered by an event (a new sub-process, at once, before
+        # the thrower's scope goes on), or by its timer (its start event runs).
+        started = isinstance(task.task_spec, StartEvent) and task.workflow is not self.workflow
+        if started or len(self.workflow.subprocesses) != self._subprocesses:
             self._subprocesses = len(self.workflow.subprocesses)
             interrupt_scopes(self.workflow)
 

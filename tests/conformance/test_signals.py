@@ -108,3 +108,29 @@ def test_signal_variables_are_checked(engine: Engine, run: Run) -> None:
         engine.signals.throw("go", {"_hidden": 1})
     assert refused.value.field == "_hidden"
     assert trace(engine, instance) == ["start"]  # nothing delivered: it still waits
+
+
+def test_an_event_subprocess_runs_only_in_the_instance_it_was_triggered_in(
+    engine: Engine, run: Run
+) -> None:
+    side = d.subprocess(
+        "on_signal",
+        [d.start("heard", d.signal("ping"), interrupting=False), d.user("review"),
+         d.end("reviewed")],
+        "heard review reviewed",
+        triggered=True,
+    )  # fmt: skip
+    signalled = run(d.process("p", [d.start(), d.user("work"), d.end(), side], "start work end"))
+    engine.signals.throw("ping")
+    later = engine.runtime.start("p")
+
+    def complete(instance, element: str) -> None:  # type: ignore[no-untyped-def]
+        [task] = engine.tasks.query().instance(instance.id).element(element).list()
+        engine.tasks.complete(task.id, {}, actor="staff")
+
+    complete(later, "work")
+    assert engine.runtime.get(later.id).status == "completed"  # nothing started in it
+    complete(signalled, "work")
+    assert engine.runtime.get(signalled.id).status == "running"  # its review goes on
+    complete(signalled, "review")
+    assert engine.runtime.get(signalled.id).status == "completed"

@@ -119,3 +119,44 @@ def test_a_cycle_with_a_start_date_fires_from_that_date(
     instance = run(cycled("R2/2020-02-01T10:00:00Z/PT1H"))
     [timer] = engine.timers.pending(instance.id)
     assert timer.due_at == T0 + 2 * HOUR  # T0 is 08:00 UTC
+
+
+def timed_handler(*, interrupting: bool) -> str:
+    """The main flow waits at 'work'; an event sub-process starts an hour after the instance."""
+    handler = d.subprocess(
+        "on_time",
+        [d.start("hour_gone", d.timer("timeDuration", "PT1H"), interrupting=interrupting),
+         d.user("chase"), d.end("chased")],
+        "hour_gone chase chased", triggered=True,
+    )  # fmt: skip
+    return d.process("p", [d.start(), d.user("work"), d.end(), handler], "start work end")
+
+
+@pytest.mark.parametrize(("interrupting", "tasks"), [(True, ["chase"]), (False, ["chase", "work"])])
+def test_a_timer_event_subprocess_starts_on_time(
+    engine: Engine, run: Run, clock: FrozenClock, interrupting: bool, tasks: list[str]
+) -> None:
+    instance = run(timed_handler(interrupting=interrupting))
+    [timer] = engine.timers.pending(instance.id)
+    assert (timer.element_id, timer.due_at) == ("hour_gone", T0 + HOUR)
+    assert open_tasks(engine, instance) == ["work"]
+    clock.set(T0 + HOUR)
+    assert [f.element_id for f in engine.timers.fire_due()] == ["hour_gone"]
+    assert open_tasks(engine, instance) == tasks  # interrupting: the main flow has ended
+
+
+def test_a_cycle_starts_a_non_interrupting_event_subprocess_each_time(
+    engine: Engine, run: Run, clock: FrozenClock
+) -> None:
+    handler = d.subprocess(
+        "every_hour",
+        [d.start("tick", d.timer("timeCycle", "R2/PT1H"), interrupting=False), d.user("chase"),
+         d.end("chased")],
+        "tick chase chased", triggered=True,
+    )  # fmt: skip
+    instance = run(d.process("p", [d.start(), d.user("work"), d.end(), handler], "start work end"))
+    for hours in (1, 2, 3):
+        clock.set(T0 + hours * HOUR)
+        engine.timers.fire_due()
+    assert open_tasks(engine, instance) == ["chase", "chase", "work"]  # twice, then no more
+    assert engine.timers.pending(instance.id) == []
