@@ -204,6 +204,10 @@ class StateSerializer:
         """Task data as plain JSON values (datetimes and UUIDs in the serializer's typed form)."""
         return self._registry.convert(data)
 
+    def from_json_safe(self, data: Any) -> Any:
+        """Task data back from `to_json_safe`."""
+        return self._registry.restore(data)
+
 
 def _reconnect_triggered(workflow: BpmnWorkflow) -> None:
     """Connect the event sub-processes this instance has triggered to its own spec, as

@@ -25,7 +25,7 @@ from .storage.records import (
     TimerRecord,
     UserTaskRecord,
 )
-from .storage.stores import VersionStore
+from .storage.stores import VersionStore, close_incidents
 from .summaries import SummaryQuery, write_summary
 
 _INSTANCES = InstanceRecord.__table__
@@ -150,6 +150,12 @@ class RuntimeService:
             execution.cancel()
             steps.record(execution, "cancelled", actor)
             steps.save()
+            close_incidents(
+                session,
+                instance_id,
+                resolution=f"instance cancelled by {actor or 'the engine'}",
+                at=self._runner.clock.now(),
+            )
             return to_model(steps.instance(instance_id))
 
         return self._executor.execute(command)

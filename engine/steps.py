@@ -181,8 +181,9 @@ class Steps:
         """Keep a message nobody waits for: the first matching catch to open within `ttl`
         receives it (messages sent too early are not lost)."""
         now = self._runner.clock.now()
+        payload = SERIALIZER.to_json_safe(message.payload)
         MessageBuffer(self._connection).keep(
-            message.name, message.correlation, message.payload, now=now, until=now + ttl
+            message.name, message.correlation, payload, now=now, until=now + ttl
         )
 
     def targets(self, message: ThrownMessage) -> list[str]:
@@ -357,6 +358,7 @@ class Steps:
                 continue
             found, payload = buffer.take(catch["message_name"], catch["correlation"], now=now)
             if found:
+                payload = SERIALIZER.from_json_safe(payload)
                 message = ThrownMessage(catch["message_name"], payload, catch["correlation"])
                 self._unbuffered.append((message, instance_id))
 

@@ -252,3 +252,12 @@ def open_incident(
             created_at=at,
         )
     )
+
+
+def close_incidents(session: Session, instance_id: str, *, resolution: str, at: datetime) -> None:
+    """Resolve the open incidents of an instance that no longer runs (cancelled)."""
+    session.execute(
+        update(IncidentRecord)
+        .where(IncidentRecord.instance_id == instance_id, IncidentRecord.status == "open")
+        .values(status="resolved", resolved_at=at, resolution=resolution)
+    )

@@ -239,3 +239,26 @@ def test_signals_are_thrown_by_staff_only(api: Api) -> None:
     assert missing.status_code == 422 and "name" in missing.json["errors"]
     bad = api.post("/api/signals", "staff", json={"name": "reopen", "variables": {"_x": 1}})
     assert bad.status_code == 422 and "_x" in bad.json["errors"]
+
+
+def test_an_uncaught_error_is_an_incident_staff_retry_or_cancel(api: Api) -> None:
+    failing = d.process("failing", [d.start(), d.end("boom", d.error("E1"))], "start boom")
+    api.post(
+        "/api/processes/failing/versions", "staff",
+        data={"files": (io.BytesIO(failing.encode()), "failing.bpmn")},
+    )  # fmt: skip
+    started = api.post("/api/instances", "staff", json={"process_id": "failing"}).json
+    assert started["status"] == "error"
+    assert api.get("/api/instances?status=error", "staff").json[-1]["id"] == started["id"]
+    [incident] = [i for i in api.get("/api/incidents", "staff").json
+                  if i["instance_id"] == started["id"]]  # fmt: skip
+    assert (incident["kind"], incident["element_id"]) == ("error", "boom")
+    retried = api.post(f"/api/incidents/{incident['id']}/retry", "staff")
+    assert retried.status_code == 200 and retried.json["status"] == "resolved"
+    again = [i for i in api.get("/api/incidents", "staff").json
+             if i["instance_id"] == started["id"]]  # fmt: skip
+    assert len(again) == 1 and again[0]["id"] != incident["id"]  # it threw again
+    cancelled = api.post(f"/api/instances/{started['id']}/cancellation", "staff")
+    assert cancelled.status_code == 200 and cancelled.json["status"] == "cancelled"
+    closed = {i["id"]: i for i in api.get("/api/incidents?status=resolved", "staff").json}
+    assert closed[again[0]["id"]]["resolution"] == "instance cancelled by staff"
