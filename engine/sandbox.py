@@ -314,12 +314,14 @@ class Sandbox(BasePythonScriptEngineEnvironment):
         # A trace function, not a signal or a watchdog thread: it works in any thread and only
         # this thread is traced. Only sandboxed frames are checked; host frames are handed to
         # whatever tracer was installed before (coverage, a debugger), or left untraced.
+        # The limit is on this thread's CPU time: a script that loops uses it up, while a busy
+        # machine that leaves the thread waiting (a loaded CI, a GC pause) does not count.
         limit = self._time_limit
-        deadline = time.monotonic() + limit
+        deadline = time.thread_time() + limit
         previous = sys.gettrace()
 
         def check(frame: types.FrameType, event: str, arg: Any) -> Any:
-            if time.monotonic() > deadline:
+            if time.thread_time() > deadline:
                 # CPython drops the trace function after this raises; `finally` restores it.
                 raise ScriptTimeoutError(
                     f"time limit of {limit:g} s exceeded (line {frame.f_lineno})", frame.f_lineno
