@@ -85,7 +85,15 @@ def test_processes_list_validate_deploy_and_download(api: Api) -> None:
     assert deployed.status_code == 201 and deployed.json["version"] == 1
     assert deployed.json["comment"] == "essai" and deployed.json["author"] == "staff"
     content = api.get(f"/api/processes/versions/{deployed.json['id']}/files/approval.bpmn", "staff")
-    assert content.status_code == 200 and content.json["content"] == xml.decode()
+    assert content.status_code == 200 and content.data == xml  # the file itself, byte for byte
+    assert content.headers["Content-Type"].startswith("application/xml")
+    assert "approval.bpmn" in content.headers["Content-Disposition"]
+    # What was downloaded deploys as the same version.
+    again = api.post(
+        "/api/processes/approval/versions", "staff",
+        data={"files": (io.BytesIO(content.data), "approval.bpmn")},
+    )  # fmt: skip
+    assert again.json["id"] == deployed.json["id"]
     assert api.get("/api/processes", "rev1").status_code == 403
 
 

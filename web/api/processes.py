@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import marshmallow as ma
-from flask import request
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest.fields import Upload
 
-from engine import DeploymentError
+from engine import DeploymentError, NotFoundError
 from engine.bpmn import parse_process
 from workflows.fact.roles import MANAGERS
 
@@ -37,11 +39,6 @@ class ValidationResultSchema(ma.Schema):
     process_id = ma.fields.String()
     valid = ma.fields.Boolean()
     message_starts = ma.fields.Dict()
-
-
-class FileContentSchema(ma.Schema):
-    name = ma.fields.String()
-    content = ma.fields.String()
 
 
 class ProcessFilesSchema(ma.Schema):
@@ -112,16 +109,33 @@ class ProcessVersions(MethodView):
         )
 
 
+_FILE_TYPES = {".bpmn": "application/xml", ".dmn": "application/xml", ".form": "application/json",
+               ".json": "application/json"}  # fmt: skip
+
+
 @blp.route("/versions/<int(max=2147483647):version_id>/files/<name>")
 class VersionFile(MethodView):
-    @blp.response(200, FileContentSchema)
+    @blp.doc(
+        responses={
+            "200": {
+                "description": "the file itself, byte for byte as it was deployed",
+                "content": {
+                    kind: {"schema": {"type": "string", "format": "binary"}}
+                    for kind in sorted(set(_FILE_TYPES.values()))
+                },
+            }
+        }
+    )
     @blp.alt_response(404, schema=ProblemSchema)
     @requires(*MANAGERS)
     def get(self, version_id, name):
-        """One file of a version, as deployed."""
-        from engine import NotFoundError
-
+        """One file of a version, as deployed (a `.bpmn` opens in any modeler)."""
         files = current_engine().repository.files(version_id)
         if name not in files:
             raise NotFoundError(f"version {version_id} has no file {name!r}")
-        return {"name": name, "content": files[name]}
+        kind = next(t for suffix, t in _FILE_TYPES.items() if name.endswith(suffix))
+        return Response(
+            files[name].encode(),
+            mimetype=kind,
+            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+        )
