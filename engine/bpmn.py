@@ -9,7 +9,7 @@ import contextlib
 import contextvars
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as spiff_timer
@@ -31,10 +30,12 @@ from SpiffWorkflow.util.task import TaskState
 
 from .bpmn_parser import new_parser
 from .clock import Clock
-from .constructs import check_constructs
+from .constructs import construct_problems
 from .dates import CALENDAR_ZONE, duration_of, shift
 from .errors import DeploymentError
-from .script_checks import check_scripts
+from .problems import from_library, refuse
+from .references import Provided, reference_problems
+from .script_checks import script_problems
 from .timer_literals import quote_literals
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -80,21 +81,36 @@ def checksum(files: Mapping[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def parse_process(process_id: str, files: Mapping[str, bytes]) -> ParsedProcess:
-    """Parse and XSD-validate BPMN and DMN files and extract one process's executable spec."""
+def parse_process(
+    process_id: str, files: Mapping[str, bytes], *, services: Collection[str] | None = None
+) -> ParsedProcess:
+    """Parse and XSD-validate BPMN and DMN files and extract one process's executable spec.
+    Every problem found is reported at once, by element (DeploymentError.errors); with
+    `services`, the services that service tasks name are checked too."""
+    roots = {name: read_xml(content, name) for name, content in sorted(files.items())
+             if name.endswith((".bpmn", ".dmn"))}  # fmt: skip
+    bpmn = {name: root for name, root in roots.items() if name.endswith(".bpmn")}
+    decisions = {
+        element.get("id")
+        for name, root in roots.items()
+        if name.endswith(".dmn")
+        for element in root.iter("{*}decision")
+    }
+    forms = [name for name in files if name.endswith(".form")]
+    provided = Provided(decisions=decisions, forms=forms, services=services)
+    problems = [problem for root in bpmn.values() for problem in construct_problems(root)]
+    refuse([*problems, *reference_problems(bpmn, provided)], roots)
     parser = new_parser()
     try:
-        for filename, content in sorted(files.items()):
+        for filename, root in roots.items():
             if filename.endswith(".bpmn"):
-                root = read_xml(content, filename)
-                check_constructs(root, filename)
                 parser.add_bpmn_xml(root, filename=filename)
-            elif filename.endswith(".dmn"):
-                parser.add_dmn_xml(read_xml(content, filename), filename=filename)
+            else:
+                parser.add_dmn_xml(root, filename=filename)
         if process_id not in parser.get_process_ids():
             raise DeploymentError(
-                f"no executable process {process_id!r} in the files "
-                f"(found: {', '.join(sorted(parser.get_process_ids())) or 'none'})",
+                f"aucun processus exécutable {process_id!r} dans les fichiers "
+                f"(trouvés : {', '.join(sorted(parser.get_process_ids())) or 'aucun'})",
                 field="process_id",
             )
         spec = parser.get_spec(process_id)
@@ -102,11 +118,10 @@ def parse_process(process_id: str, files: Mapping[str, bytes]) -> ParsedProcess:
         quote_literals([spec, *subprocess_specs.values()])
         # Build one workflow so every expression-free structural problem surfaces now.
         BpmnWorkflow(spec, subprocess_specs)
-        check_scripts([spec, *subprocess_specs.values()])
-    except ValidationException as exc:
-        raise DeploymentError(f"invalid process: {exc}") from exc
-    except SpiffWorkflowException as exc:
-        raise DeploymentError(f"invalid process: {exc}") from exc
+    except (SpiffWorkflowException, NotImplementedError, TypeError, KeyError) as exc:
+        refuse([from_library(exc)], roots)
+        raise  # refuse() always raises for one problem
+    refuse(script_problems([spec, *subprocess_specs.values()]), roots)
     return ParsedProcess(
         process_id=process_id,
         name=spec.description,

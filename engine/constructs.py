@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .errors import DeploymentError
+from .problems import Problem
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _NS = {"bpmn": BPMN}
@@ -29,18 +29,16 @@ _REFUSED = {
 _CODE_EVENTS = ("errorEventDefinition", "escalationEventDefinition")
 
 
-def check_constructs(root: etree._Element, filename: str) -> None:
-    """Raise DeploymentError, naming the element, for the first construct the engine would not
-    run as the standard says."""
+def construct_problems(root: etree._Element) -> list[Problem]:
+    """Each construct of this document the engine would not run as the standard says."""
+    problems = []
     for element in root.iter(f"{{{BPMN}}}*"):
         name = etree.QName(element).localname
         reason = _REFUSED.get(name) or _reason(element, name)
         if reason is not None:
             holder = element if element.get("id") else element.getparent()
-            element_id = holder.get("id") or name
-            raise DeploymentError(
-                f"{filename} : élément {element_id!r} refusé : {reason}", field=element_id
-            )
+            problems.append(Problem(holder.get("id") or name, f"refusé : {reason}"))
+    return problems
 
 
 def _reason(element: etree._Element, name: str) -> str | None:

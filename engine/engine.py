@@ -78,7 +78,7 @@ class Engine:
             dict(config.summaries),
             config.message_ttl,
         )
-        self.repository = RepositoryService(executor, clock)
+        self.repository = RepositoryService(executor, clock, services=config.services)
         self.runtime = RuntimeService(executor, runner)
         self.tasks = TaskService(executor, runner)
         self.messages = MessageService(executor, runner)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from sqlalchemy.orm import Session
 
-from .bpmn import parse_process
+from .bpmn import ParsedProcess, parse_process
 from .clock import Clock
 from .commands import CommandExecutor
 from .errors import DeploymentError
@@ -23,9 +23,18 @@ MAX_VERSION_BYTES = 5 * 2**20
 
 
 class RepositoryService:
-    def __init__(self, executor: CommandExecutor, clock: Clock) -> None:
+    def __init__(
+        self, executor: CommandExecutor, clock: Clock, services: Collection[str] = ()
+    ) -> None:
         self._executor = executor
         self._clock = clock
+        self._services = frozenset(services)  # the names service tasks may call
+
+    def validate(self, process_id: str, files: Mapping[str, bytes | str]) -> ParsedProcess:
+        """Check files as a deployment would, storing nothing: DeploymentError lists every
+        problem by element (`errors`, keyed by element id)."""
+        contents = {name: _bytes(name, content) for name, content in files.items()}
+        return parse_process(process_id, contents, services=self._services)
 
     def deploy(
         self,
@@ -48,7 +57,8 @@ class RepositoryService:
             )
         if not any(name.endswith(".bpmn") for name in contents):
             raise DeploymentError("a deployment needs at least one .bpmn file", field="files")
-        parsed = parse_process(process_id, contents)  # raises before anything is stored
+        # Raises before anything is stored.
+        parsed = parse_process(process_id, contents, services=self._services)
 
         def command(session: Session) -> ProcessVersion:
             store = VersionStore(session)

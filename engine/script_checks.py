@@ -7,15 +7,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .errors import DeploymentError
+from .problems import Problem
 from .sandbox import ScriptError, compile_script
 
 # The element properties the engine evaluates as expressions (see execution.py).
 EXPRESSION_PROPERTIES = ("assignee", "dueDate")
 
 
-def check_scripts(specs: Iterable[Any]) -> None:
-    """Raise DeploymentError naming each element whose script or expression does not compile."""
+def script_problems(specs: Iterable[Any]) -> list[Problem]:
+    """Each script or expression, by element, that the sandbox would refuse."""
     problems = []
     for spec in specs:
         for task_spec in spec.task_specs.values():
@@ -23,18 +23,9 @@ def check_scripts(specs: Iterable[Any]) -> None:
                 try:
                     compile_script(source, mode)
                 except ScriptError as exc:
-                    problems.append(f"{_named(task_spec)} : {what} : {exc}")
-    if problems:
-        more = f" (et {len(problems) - 1} autre(s))" if len(problems) > 1 else ""
-        raise DeploymentError(
-            f"script invalide : {problems[0]}{more}", field="files", errors={"files": problems}
-        )
-
-
-def _named(task_spec: Any) -> str:
-    name = getattr(task_spec, "bpmn_name", None)
-    ident = getattr(task_spec, "bpmn_id", None) or task_spec.name
-    return f"{ident} « {name} »" if name else str(ident)
+                    element = getattr(task_spec, "bpmn_id", None) or task_spec.name
+                    problems.append(Problem(element, f"{what} invalide : {exc}"))
+    return problems
 
 
 def _sources(task_spec: Any) -> Iterator[tuple[str, str, str]]:

@@ -270,3 +270,17 @@ def test_an_uncaught_error_is_an_incident_staff_retry_or_cancel(api: Api) -> Non
     assert cancelled.status_code == 200 and cancelled.json["status"] == "cancelled"
     closed = {i["id"]: i for i in api.get("/api/incidents?status=resolved", "staff").json}
     assert closed[again[0]["id"]]["resolution"] == "instance cancelled by staff"
+
+
+def test_validation_names_each_element_at_fault(api: Api) -> None:
+    broken = d.process(
+        "broken", [d.start(), d.catch("wait", "<bpmn:signalEventDefinition/>"), d.end()],
+        "start wait end; wait nowhere",
+    )  # fmt: skip
+    checked = api.post(
+        "/api/processes/broken/validation", "staff",
+        data={"files": (io.BytesIO(broken.encode()), "broken.bpmn")},
+    )  # fmt: skip
+    assert checked.status_code == 422
+    assert set(checked.json["errors"]) == {"wait", "wait_nowhere"}
+    assert "signal" in checked.json["errors"]["wait"][0]

@@ -10,7 +10,6 @@ from flask.views import MethodView
 from flask_smorest.fields import Upload
 
 from engine import DeploymentError, NotFoundError
-from engine.bpmn import parse_process
 from workflows.fact.roles import MANAGERS
 
 from ..auth import current_account, requires
@@ -91,8 +90,7 @@ class ProcessValidation(MethodView):
     @requires(*MANAGERS)
     def post(self, _files, process_id):
         """Check uploaded files (multipart `files`) without deploying them."""
-        parsed = parse_process(process_id, {k: v for k, v in _uploaded().items()
-                                            if k.endswith((".bpmn", ".dmn"))})  # fmt: skip
+        parsed = current_engine().repository.validate(process_id, _uploaded())
         return {"process_id": process_id, "valid": True, "message_starts": parsed.message_starts}
 
 

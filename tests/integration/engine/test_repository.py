@@ -42,8 +42,11 @@ def test_repository_instance_keeps_its_version_after_a_new_deployment(engine: En
         ({"a.bpmn": "<bpmn:definitions"}, "malformed XML"),
         ({"a.bpmn": samples.XXE}, "DOCTYPE"),
         ({"a.bpmn": samples.BILLION_LAUGHS}, "DOCTYPE"),
-        ({"a.bpmn": samples.approval().replace("bpmn:userTask", "bpmn:userTaskX")}, "invalid"),
-        ({"a.bpmn": samples.approval(process_id="other")}, "no executable process"),
+        (
+            {"a.bpmn": samples.approval().replace("bpmn:userTask", "bpmn:userTaskX")},
+            "schéma BPMN : Element 'bpmn:userTaskX'",
+        ),
+        ({"a.bpmn": samples.approval(process_id="other")}, "aucun processus exécutable"),
         ({"notes.txt": "hello"}, "only plain"),
         ({"a.dmn": "<x/>"}, "at least one .bpmn"),
         ({"a.bpmn": samples.approval(), "form.json": "{oops"}, "invalid JSON"),
@@ -74,6 +77,7 @@ def test_a_condition_the_sandbox_refuses_is_refused_at_deploy_with_its_element(
     with pytest.raises(DeploymentError) as refused:
         engine.repository.deploy("gated", {"g.bpmn": samples.gated(condition)}, author="t")
     message = str(refused.value)
-    assert message.startswith("script invalide : choice « Choix » : condition vers yes")
-    assert said in message
+    assert message.startswith("élément choice « Choix » : condition vers yes invalide")
+    assert said in message and refused.value.field == "choice"
+    assert list(refused.value.errors) == ["choice"]  # by element, where an editor marks it
     assert engine.repository.list() == []
