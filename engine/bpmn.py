@@ -215,6 +215,11 @@ class StateSerializer:
         _reconnect_triggered(workflow)
         return workflow
 
+    @property
+    def registry(self) -> Any:
+        """The converters (SpiffWorkflow's spec comparison reads specs through them)."""
+        return self._registry
+
     def to_json_safe(self, data: Any) -> Any:
         """Task data as plain JSON values (datetimes and UUIDs in the serializer's typed form)."""
         return self._registry.convert(data)

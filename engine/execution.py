@@ -38,6 +38,7 @@ from .clock import Clock
 from .dates import CALENDAR_ZONE, parse_datetime
 from .errors import ConflictError, ProcessError
 from .events import interrupt_scopes, thrown_signal, uncaught_error
+from .migration import migrate
 from .models import FiredTimer, Notice
 from .sandbox_pool import SandboxPool
 from .scripting import Document, Effect, ScriptEngine, Service, StepIdentity
@@ -275,6 +276,12 @@ class Execution:
                 instance.data[name] = deepcopy(collection)
         with self._guard():
             spec.create_child(activity, item, len(collection) - 1)
+        self.run()
+
+    def migrate(self, spec: Any, subprocess_specs: dict[str, Any]) -> None:
+        """Move to another version's spec when safe (engine/migration.py), then run on."""
+        with self._guard():
+            migrate(self.workflow, spec, subprocess_specs)
         self.run()
 
     def notify(self, notices: Sequence[Notice]) -> None:

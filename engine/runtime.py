@@ -141,6 +141,32 @@ class RuntimeService:
 
         return self._executor.execute(command)
 
+    def migrate(self, instance_id: str, version_id: int, *, actor: str) -> Instance:
+        """Move a running instance to another version of its process, in one transaction
+        with an audit row; ConflictError with the reason when it is not safe where the
+        instance stands (engine/migration.py)."""
+
+        def command(session: Session) -> Instance:
+            steps = Steps(session, self._runner)
+            execution = _running(steps, instance_id)
+            row = steps.instance(instance_id)
+            target = VersionStore(session).ref(version_id)
+            if target.process_id != row.process_id:
+                raise InvalidInputError(
+                    f"la version {version_id} est celle d'un autre processus ({target.process_id})",
+                    field="version_id",
+                )
+            if target.id == row.version_id:
+                raise ConflictError(f"l'instance est déjà sur la version {version_id}")
+            spec, subprocess_specs = steps.specs(target)
+            execution.migrate(spec, subprocess_specs)
+            before, row.version_id = row.version_id, target.id
+            steps.record(execution, "migrated", actor, f"{before}→{target.id}")
+            steps.save()
+            return to_model(steps.instance(instance_id))
+
+        return self._executor.execute(command)
+
     def cancel(self, instance_id: str, *, actor: str | None = None) -> Instance:
         def command(session: Session) -> Instance:
             steps = Steps(session, self._runner)

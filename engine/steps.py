@@ -77,7 +77,8 @@ class Steps:
         self._instances = InstanceStore(self._connection)
         self._versions = VersionStore(session)
 
-    def _specs(self, version: VersionRef) -> tuple[Any, dict[str, Any]]:
+    def specs(self, version: VersionRef) -> tuple[Any, dict[str, Any]]:
+        """The spec and sub-process specs of a version."""
         return SERIALIZER.specs(
             version.process_id, version.checksum, lambda: self._versions.spec(version.id)
         )
@@ -97,7 +98,7 @@ class Steps:
         return task, loaded.execution
 
     def _adopt(self, row: InstanceRow, version: VersionRef) -> _Loaded:
-        workflow = SERIALIZER.loads(row.state, self._specs(version))
+        workflow = SERIALIZER.loads(row.state, self.specs(version))
         execution = self._execution(row, workflow)
         loaded = self._loaded[row.id] = _Loaded(row, execution, False, dict(row.variables))
         return loaded
@@ -129,7 +130,7 @@ class Steps:
             ended_at=None,
             started_by=actor,
         )
-        spec, subprocess_specs = self._specs(version)
+        spec, subprocess_specs = self.specs(version)
         execution = self._execution(row, BpmnWorkflow(spec, subprocess_specs))
         self._loaded[row.id] = _Loaded(row, execution, True, {})
         self.record(execution, "started", actor)

@@ -64,7 +64,7 @@ _UPDATE = (
         revision=bindparam("revision"),
     )
 )
-_CHANGING = ("state", "variables", "status", "updated_at", "ended_at")
+_CHANGING = ("state", "variables", "status", "updated_at", "ended_at", "version_id")
 
 
 def _for_step(values: Mapping[str, Any]) -> tuple[InstanceRow, VersionRef]:

@@ -284,3 +284,26 @@ def test_validation_names_each_element_at_fault(api: Api) -> None:
     assert checked.status_code == 422
     assert set(checked.json["errors"]) == {"wait", "wait_nowhere"}
     assert "signal" in checked.json["errors"]["wait"][0]
+
+
+def test_an_instance_is_migrated_over_the_api(api: Api) -> None:
+    def deploy(extra: str) -> dict:
+        process = d.process(
+            "moving", [d.start(), d.user("work"), d.script("after", extra), d.end()],
+            "start work after end",
+        )  # fmt: skip
+        return api.post(
+            "/api/processes/moving/versions", "staff",
+            data={"files": (io.BytesIO(process.encode()), "moving.bpmn")},
+        ).json  # fmt: skip
+
+    v1 = deploy("x = 1")
+    started = api.post("/api/instances", "staff", json={"process_id": "moving"}).json
+    v2 = deploy("x = 2")
+    path = f"/api/instances/{started['id']}/migration"
+    assert api.post(path, "ana", json={"version_id": v2["id"]}).status_code == 403
+    moved = api.post(path, "staff", json={"version_id": v2["id"]})
+    assert moved.status_code == 200 and moved.json["version_id"] == v2["id"] != v1["id"]
+    again = api.post(path, "staff", json={"version_id": v2["id"]})
+    assert again.status_code == 409
+    assert api.post(path, "staff", json={}).status_code == 422

@@ -92,6 +92,30 @@ class InstanceCancellation(MethodView):
         return current_engine().runtime.cancel(instance_id, actor=current_account().username)
 
 
+class MigrationSchema(ma.Schema):
+    version_id = ma.fields.Integer(
+        required=True,
+        validate=ma.validate.Range(min=1, max=2147483647),
+        metadata={"description": "the version of the same process to move to"},
+    )
+
+
+@blp.route("/<uuid_id:instance_id>/migration")
+class InstanceMigration(MethodView):
+    @blp.arguments(MigrationSchema())
+    @blp.response(200, InstanceSchema)
+    @blp.alt_response(404, schema=ProblemSchema)
+    @blp.alt_response(409, schema=ProblemSchema)
+    @blp.alt_response(422, schema=ProblemSchema)
+    @requires(*MANAGERS)
+    def post(self, body, instance_id):
+        """Move a running instance to another version of its process: refused (409, with the
+        elements) when the new version lacks one it went through or waits at."""
+        return current_engine().runtime.migrate(
+            instance_id, body["version_id"], actor=current_account().username
+        )
+
+
 class ActivitySchema(ma.Schema):
     task_id = ma.fields.String()
     element_id = ma.fields.String()
