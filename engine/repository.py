@@ -7,13 +7,14 @@ from collections.abc import Collection, Mapping
 
 from sqlalchemy.orm import Session
 
-from .bpmn import ParsedProcess, parse_process
+from .bpmn import SERIALIZER, ParsedProcess, parse_process
 from .clock import Clock
 from .commands import CommandExecutor
-from .errors import DeploymentError
+from .errors import DeploymentError, InvalidInputError
 from .models import ProcessVersion
 from .storage.records import ProcessVersionRecord
 from .storage.stores import VersionStore
+from .version_diff import VersionDiff, diff_files, diff_specs
 
 ALLOWED_SUFFIXES = (".bpmn", ".dmn", ".json", ".form")  # .form: a form-js schema (JSON)
 
@@ -94,6 +95,30 @@ class RepositoryService:
         return self._executor.read(
             lambda s: [to_model(r) for r in VersionStore(s).list(process_id)]
         )
+
+    def diff(self, from_version: int, to_version: int) -> VersionDiff:
+        """What changed from one version of a process to another: its elements (added,
+        removed, changed with the properties that changed) and its other files."""
+
+        def read(session: Session) -> VersionDiff:
+            store = VersionStore(session)
+            old, new = store.get(from_version), store.get(to_version)
+            if old.process_id != new.process_id:
+                raise InvalidInputError(
+                    f"les versions {from_version} et {to_version} sont celles de deux "
+                    "processus différents",
+                    field="to_version",
+                )
+            specs = [
+                SERIALIZER.specs(r.process_id, r.checksum, lambda r=r: store.spec(r.id))
+                for r in (old, new)
+            ]
+            return VersionDiff(
+                from_version, to_version, diff_specs(specs[0], specs[1]),
+                diff_files(dict(old.files), dict(new.files)),
+            )  # fmt: skip
+
+        return self._executor.read(read)
 
     def files(self, version_id: int) -> dict[str, str]:
         """The files of a version as deployed, for editing and download."""

@@ -300,6 +300,10 @@ def test_an_instance_is_migrated_over_the_api(api: Api) -> None:
     v1 = deploy("x = 1")
     started = api.post("/api/instances", "staff", json={"process_id": "moving"}).json
     v2 = deploy("x = 2")
+    diff = api.get(f"/api/processes/versions/{v1['id']}/diff/{v2['id']}", "staff")
+    assert diff.status_code == 200
+    assert [(c["element_id"], c["change"]) for c in diff.json["elements"]] == [("after", "changed")]
+    assert api.get(f"/api/processes/versions/{v1['id']}/diff/999999", "staff").status_code == 404
     path = f"/api/instances/{started['id']}/migration"
     assert api.post(path, "ana", json={"version_id": v2["id"]}).status_code == 403
     moved = api.post(path, "staff", json={"version_id": v2["id"]})

@@ -107,6 +107,34 @@ class ProcessVersions(MethodView):
         )
 
 
+class ElementChangeSchema(ma.Schema):
+    element_id = ma.fields.String()
+    name = ma.fields.String(allow_none=True)
+    change = ma.fields.String(metadata={"description": "added, removed or changed"})
+    properties = ma.fields.List(ma.fields.String(), metadata={"description": "what changed"})
+
+
+class VersionDiffSchema(ma.Schema):
+    from_version = ma.fields.Integer()
+    to_version = ma.fields.Integer()
+    elements = ma.fields.List(ma.fields.Nested(ElementChangeSchema))
+    files = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
+        metadata={"description": "file names added, removed and changed"},
+    )  # fmt: skip
+
+
+@blp.route("/versions/<int(max=2147483647):from_version>/diff/<int(max=2147483647):to_version>")
+class VersionComparison(MethodView):
+    @blp.response(200, VersionDiffSchema)
+    @blp.alt_response(404, schema=ProblemSchema)
+    @blp.alt_response(422, schema=ProblemSchema)
+    @requires(*MANAGERS)
+    def get(self, from_version, to_version):
+        """What changed from one version of a process to another, element by element."""
+        return current_engine().repository.diff(from_version, to_version)
+
+
 _FILE_TYPES = {".bpmn": "application/xml", ".dmn": "application/xml", ".form": "application/json",
                ".json": "application/json"}  # fmt: skip
 

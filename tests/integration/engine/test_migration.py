@@ -81,3 +81,30 @@ def test_a_migration_to_another_process_or_the_same_version_is_refused(engine: E
         engine.runtime.migrate(instance.id, v1.id, actor="staff")
     with pytest.raises(NotFoundError):
         engine.runtime.migrate(instance.id, 999_999, actor="staff")
+
+
+def test_two_versions_are_compared_element_by_element(engine: Engine) -> None:
+    v1 = engine.repository.deploy(
+        "p", {"p.bpmn": reminded("P7D"), "draft.form": '{"components": []}'}, author="t"
+    )
+    changed = d.process(
+        "p",
+        [d.start(), d.user("draft"), d.script("thank", "thanked = True"), d.end(),
+         d.boundary("remind", "draft", d.timer("timeDuration", "P10D"), interrupting=False),
+         '<bpmn:scriptTask id="note" name="Noter"><bpmn:script>reminded = True</bpmn:script>'
+         "</bpmn:scriptTask>", d.end("noted")],
+        "start draft thank end; remind note noted",
+    )  # fmt: skip
+    v2 = engine.repository.deploy(
+        "p", {"p.bpmn": changed, "draft.form": '{"components": [1]}'}, author="t"
+    )
+    diff = engine.repository.diff(v1.id, v2.id)
+    by_element = {c.element_id: c for c in diff.elements}
+    assert by_element["thank"].change == "added"
+    assert by_element["remind"].change == "changed"
+    assert "event_definition" in by_element["remind"].properties
+    assert by_element["note"].change == "changed" and by_element["note"].name == "Noter"
+    assert "start" not in by_element  # unchanged elements are not listed
+    assert diff.files == {"added": [], "removed": [], "changed": ["draft.form", "p.bpmn"]}
+    back = engine.repository.diff(v2.id, v1.id)
+    assert {c.element_id: c.change for c in back.elements}["thank"] == "removed"
