@@ -16,8 +16,10 @@ class ProcessVersion:
     checksum: str
     author: str
     comment: str
-    deployed_at: datetime
+    deployed_at: datetime | None  # None for a draft
     files: tuple[str, ...]
+    state: str = "deployed"  # or "draft": saved, started by nobody until deployed
+    saved_at: datetime | None = None
 
 
 @dataclass(frozen=True)

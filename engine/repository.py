@@ -13,7 +13,7 @@ from .commands import CommandExecutor
 from .errors import DeploymentError, InvalidInputError
 from .models import ProcessVersion
 from .storage.records import ProcessVersionRecord
-from .storage.stores import VersionStore
+from .storage.stores import DEPLOYED, DRAFT, VersionStore
 from .version_diff import VersionDiff, diff_files, diff_specs
 
 ALLOWED_SUFFIXES = (".bpmn", ".dmn", ".json", ".form")  # .form: a form-js schema (JSON)
@@ -44,11 +44,13 @@ class RepositoryService:
         *,
         author: str,
         comment: str = "",
+        draft: bool = False,
     ) -> ProcessVersion:
-        """Validate the files and store them as the next version of `process_id`.
-
-        Deploying exactly the files of the latest version returns that version unchanged.
-        """
+        """Validate the files and store them as the next version of `process_id`: current at
+        once for new instances, or with `draft` kept as a draft (listed, comparable, started
+        by nobody until `deploy_version`). Storing exactly the files of the current version
+        (of the last version saved, for a draft) returns that version unchanged."""
+        state = DRAFT if draft else DEPLOYED
         contents = {name: _bytes(name, content) for name, content in files.items()}
         total = sum(len(content) for content in contents.values())
         if total > MAX_VERSION_BYTES:
@@ -63,9 +65,10 @@ class RepositoryService:
 
         def command(session: Session) -> ProcessVersion:
             store = VersionStore(session)
-            latest = store.find_latest(process_id)
+            latest = store.find_latest(process_id, drafts=state == DRAFT)
             if latest is not None and latest.checksum == parsed.checksum:
                 return to_model(latest)
+            now = self._clock.now()
             record = store.add(
                 ProcessVersionRecord(
                     process_id=process_id,
@@ -74,13 +77,29 @@ class RepositoryService:
                     checksum=parsed.checksum,
                     author=author,
                     comment=comment,
-                    deployed_at=self._clock.now(),
+                    state=state,
+                    saved_at=now,
+                    deployed_at=now if state == DEPLOYED else None,
+                    deployment=store.next_deployment(process_id) if state == DEPLOYED else None,
                     files={name: content.decode() for name, content in contents.items()},
                     spec=parsed.spec,
                     message_starts=parsed.message_starts,
                     signal_starts=parsed.signal_starts,
                 )
             )
+            return to_model(record)
+
+        return self._executor.execute(command)
+
+    def deploy_version(self, version_id: int, *, actor: str) -> ProcessVersion:
+        """Make a saved version (a draft, or an earlier one) current for new instances;
+        running instances stay on theirs."""
+
+        def command(session: Session) -> ProcessVersion:
+            store = VersionStore(session)
+            record = store.get(version_id)
+            record.deployment = store.next_deployment(record.process_id)
+            record.state, record.deployed_at = DEPLOYED, self._clock.now()
             return to_model(record)
 
         return self._executor.execute(command)
@@ -154,4 +173,6 @@ def to_model(record: ProcessVersionRecord) -> ProcessVersion:
         comment=record.comment,
         deployed_at=record.deployed_at,
         files=tuple(sorted(record.files)),
+        state=record.state,
+        saved_at=record.saved_at,
     )

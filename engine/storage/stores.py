@@ -22,6 +22,8 @@ from .records import (
     UserTaskRecord,
 )
 
+DRAFT, DEPLOYED = "draft", "deployed"
+
 
 @dataclass(frozen=True)
 class VersionRef:
@@ -35,9 +37,10 @@ class VersionRef:
 _VERSIONS = ProcessVersionRecord.__table__
 _REF = select(_VERSIONS.c.id, _VERSIONS.c.process_id, _VERSIONS.c.checksum)
 _REF_BY_ID = _REF.where(_VERSIONS.c.id == bindparam("version_id"))
+# The current version: the one deployed last (drafts start nothing).
 _LATEST_REF = (
-    _REF.where(_VERSIONS.c.process_id == bindparam("process_id"))
-    .order_by(_VERSIONS.c.version.desc())
+    _REF.where(_VERSIONS.c.process_id == bindparam("process_id"), _VERSIONS.c.state == DEPLOYED)
+    .order_by(_VERSIONS.c.deployment.desc())
     .limit(1)
 )
 _SPEC = select(_VERSIONS.c.spec).where(_VERSIONS.c.id == bindparam("version_id"))
@@ -75,13 +78,24 @@ class VersionStore:
             raise NotFoundError(f"process {process_id!r} has no deployed version")
         return record
 
-    def find_latest(self, process_id: str) -> ProcessVersionRecord | None:
-        return self._session.scalars(
-            select(ProcessVersionRecord)
-            .where(ProcessVersionRecord.process_id == process_id)
-            .order_by(ProcessVersionRecord.version.desc())
-            .limit(1)
-        ).first()
+    def find_latest(self, process_id: str, *, drafts: bool = False) -> ProcessVersionRecord | None:
+        """The current version (the one deployed last), or with `drafts` the last saved."""
+        query = select(ProcessVersionRecord).where(ProcessVersionRecord.process_id == process_id)
+        if drafts:
+            query = query.order_by(ProcessVersionRecord.version.desc())
+        else:
+            query = query.where(ProcessVersionRecord.state == DEPLOYED).order_by(
+                ProcessVersionRecord.deployment.desc()
+            )
+        return self._session.scalars(query.limit(1)).first()
+
+    def next_deployment(self, process_id: str) -> int:
+        current = self._session.scalar(
+            select(func.max(ProcessVersionRecord.deployment)).where(
+                ProcessVersionRecord.process_id == process_id
+            )
+        )
+        return (current or 0) + 1
 
     def next_number(self, process_id: str) -> int:
         current = self._session.scalar(

@@ -311,3 +311,30 @@ def test_an_instance_is_migrated_over_the_api(api: Api) -> None:
     again = api.post(path, "staff", json={"version_id": v2["id"]})
     assert again.status_code == 409
     assert api.post(path, "staff", json={}).status_code == 422
+
+
+def test_a_draft_is_saved_compared_then_deployed_over_the_api(api: Api) -> None:
+    def upload(path: str, script: str):  # type: ignore[no-untyped-def]
+        process = d.process("drafted", [d.start(), d.script("work", script), d.user("wait"),
+                                        d.end()], "start work wait end")  # fmt: skip
+        return api.post(
+            path,
+            "staff",
+            data={"files": (io.BytesIO(process.encode()), "drafted.bpmn"), "comment": "essai"},
+        )
+
+    current = upload("/api/processes/drafted/versions", "x = 1").json
+    draft = upload("/api/processes/drafted/drafts", "x = 2")
+    assert draft.status_code == 201 and draft.json["state"] == "draft"
+    assert draft.json["deployed_at"] is None and draft.json["comment"] == "essai"
+    started = api.post("/api/instances", "staff", json={"process_id": "drafted"}).json
+    assert started["version_id"] == current["id"]
+    diff = api.get(f"/api/processes/versions/{current['id']}/diff/{draft.json['id']}", "staff")
+    assert [c["element_id"] for c in diff.json["elements"]] == ["work"]
+    path = f"/api/processes/versions/{draft.json['id']}/deployment"
+    assert api.post(path, "ana").status_code == 403
+    deployed = api.post(path, "staff")
+    assert deployed.status_code == 200 and deployed.json["state"] == "deployed"
+    again = api.post("/api/instances", "staff", json={"process_id": "drafted"}).json
+    assert again["version_id"] == draft.json["id"]
+    assert api.post("/api/processes/versions/999999/deployment", "staff").status_code == 404

@@ -30,7 +30,9 @@ class VersionSchema(ma.Schema):
     checksum = ma.fields.String()
     author = ma.fields.String()
     comment = ma.fields.String()
-    deployed_at = ma.fields.AwareDateTime()
+    deployed_at = ma.fields.AwareDateTime(allow_none=True)
+    state = ma.fields.String(metadata={"description": "draft or deployed"})
+    saved_at = ma.fields.AwareDateTime(allow_none=True)
     files = ma.fields.List(ma.fields.String())
 
 
@@ -137,6 +139,33 @@ class VersionComparison(MethodView):
 
 _FILE_TYPES = {".bpmn": "application/xml", ".dmn": "application/xml", ".form": "application/json",
                ".json": "application/json"}  # fmt: skip
+
+
+@blp.route("/<string(maxlength=200):process_id>/drafts")
+class ProcessDrafts(MethodView):
+    @blp.arguments(DeploymentSchema(), location="multipart")
+    @blp.response(201, VersionSchema)
+    @blp.alt_response(422, schema=ProblemSchema)
+    @requires(*MANAGERS)
+    def post(self, form, process_id):
+        """Save uploaded files (multipart `files`, optional `comment`) as a draft version:
+        validated, listed, comparable, started by nobody until deployed."""
+        return current_engine().repository.deploy(
+            process_id, _uploaded(), author=current_account().username, comment=form["comment"],
+            draft=True,
+        )  # fmt: skip
+
+
+@blp.route("/versions/<int(max=2147483647):version_id>/deployment")
+class VersionDeployment(MethodView):
+    @blp.response(200, VersionSchema)
+    @blp.alt_response(404, schema=ProblemSchema)
+    @requires(*MANAGERS)
+    def post(self, version_id):
+        """Make a saved version current for new instances (running ones stay on theirs)."""
+        return current_engine().repository.deploy_version(
+            version_id, actor=current_account().username
+        )
 
 
 @blp.route("/versions/<int(max=2147483647):version_id>/files/<name>")

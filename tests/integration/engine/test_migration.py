@@ -108,3 +108,23 @@ def test_two_versions_are_compared_element_by_element(engine: Engine) -> None:
     assert diff.files == {"added": [], "removed": [], "changed": ["draft.form", "p.bpmn"]}
     back = engine.repository.diff(v2.id, v1.id)
     assert {c.element_id: c.change for c in back.elements}["thank"] == "removed"
+
+
+def test_a_draft_starts_nothing_until_deployed(engine: Engine) -> None:
+    v1 = engine.repository.deploy("p", {"p.bpmn": reminded("P7D")}, author="staff")
+    draft = engine.repository.deploy(
+        "p", {"p.bpmn": reminded("P10D")}, author="staff", comment="J-10", draft=True
+    )
+    assert (draft.state, draft.deployed_at, draft.comment) == ("draft", None, "J-10")
+    again = engine.repository.deploy("p", {"p.bpmn": reminded("P10D")}, author="x", draft=True)
+    assert again == draft
+    assert engine.runtime.start("p").version_id == v1.id  # the draft is not current
+    assert [v.state for v in engine.repository.list("p")] == ["deployed", "draft"]
+    assert engine.repository.latest("p").id == v1.id
+
+    deployed = engine.repository.deploy_version(draft.id, actor="staff")
+    assert deployed.state == "deployed" and deployed.deployed_at is not None
+    assert engine.runtime.start("p").version_id == draft.id
+    # An earlier version deployed again is current again (whatever the clock says).
+    engine.repository.deploy_version(v1.id, actor="staff")
+    assert engine.runtime.start("p").version_id == v1.id
