@@ -338,3 +338,36 @@ def test_a_draft_is_saved_compared_then_deployed_over_the_api(api: Api) -> None:
     again = api.post("/api/instances", "staff", json={"process_id": "drafted"}).json
     assert again["version_id"] == draft.json["id"]
     assert api.post("/api/processes/versions/999999/deployment", "staff").status_code == 404
+
+
+def test_a_draft_of_the_dossier_process_is_tried_beside_the_current_one(api: Api) -> None:
+    current = next(v for v in api.get("/api/processes", "staff").json
+                   if v["process_id"] == "fact_dossier" and v["state"] == "deployed")  # fmt: skip
+    files = {
+        name: api.get(f"/api/processes/versions/{current['id']}/files/{name}", "staff").data
+        for name in current["files"]
+    }
+    # The draft sends the draft mail instead of the receipt: the calls differ by those mails.
+    dossier = files["fact_dossier.bpmn"].decode()
+    kind = '<spiffworkflow:parameter id="kind" type="str" value="\'receipt\'" />'
+    assert dossier.count(kind) == 1
+    files["fact_dossier.bpmn"] = dossier.replace(
+        kind, kind.replace("receipt", "draft_created")
+    ).encode()
+    draft = api.post(
+        "/api/processes/fact_dossier/drafts", "staff",
+        data={"files": [(io.BytesIO(content), name) for name, content in files.items()]},
+    )  # fmt: skip
+    assert draft.status_code == 201, draft.json
+    path = f"/api/processes/versions/{draft.json['id']}/what-if"
+    assert api.post(path, "staff", json={"applications": 99}).status_code == 422
+    compared = api.post(path, "staff", json={"applications": 3, "seed": 2})
+    assert compared.status_code == 200, compared.json
+    body = compared.json
+    assert (body["version_id"], body["current_version_id"]) == (draft.json["id"], current["id"])
+    now, tried = body["current"], body["tried"]
+    assert now["outcomes"] == tried["outcomes"] and sum(now["outcomes"].values()) == 3
+    assert now["mails"]["receipt"] > 0 and "receipt" not in tried["mails"]
+    assert (
+        tried["mails"]["draft_created"] == now["mails"]["draft_created"] + now["mails"]["receipt"]
+    )

@@ -11,6 +11,7 @@ from flask_smorest.fields import Upload
 
 from engine import DeploymentError, NotFoundError
 from workflows.fact.roles import MANAGERS
+from workflows.fact.what_if import MAX_APPLICATIONS, what_if
 
 from ..auth import current_account, requires
 from ..engine_access import current_engine
@@ -135,6 +136,47 @@ class VersionComparison(MethodView):
     def get(self, from_version, to_version):
         """What changed from one version of a process to another, element by element."""
         return current_engine().repository.diff(from_version, to_version)
+
+
+class WhatIfArgsSchema(ma.Schema):
+    applications = ma.fields.Integer(
+        load_default=10, validate=ma.validate.Range(min=1, max=MAX_APPLICATIONS)
+    )
+    seed = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=0, max=2**31 - 1))
+
+
+class SimulatedCallSchema(ma.Schema):
+    timeline = ma.fields.List(ma.fields.Dict())
+    outcomes = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
+    mails = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
+    granted = ma.fields.Integer()
+    late_notices = ma.fields.Integer()
+    unfinished = ma.fields.List(ma.fields.String())
+
+
+class WhatIfSchema(ma.Schema):
+    process_id = ma.fields.String()
+    version_id = ma.fields.Integer()
+    current_version_id = ma.fields.Integer()
+    applications = ma.fields.Integer()
+    seed = ma.fields.Integer()
+    current = ma.fields.Nested(SimulatedCallSchema)
+    tried = ma.fields.Nested(SimulatedCallSchema)
+
+
+@blp.route("/versions/<int(max=2147483647):version_id>/what-if")
+class VersionWhatIf(MethodView):
+    @blp.arguments(WhatIfArgsSchema())
+    @blp.response(200, WhatIfSchema)
+    @blp.alt_response(404, schema=ProblemSchema)
+    @blp.alt_response(422, schema=ProblemSchema)
+    @requires(*MANAGERS)
+    def post(self, args, version_id):
+        """The whole call simulated in virtual time on this version and on the current one,
+        with the same synthetic applicants: timelines, outcomes and mails side by side."""
+        return what_if(
+            current_engine(), version_id, applications=args["applications"], seed=args["seed"]
+        )
 
 
 _FILE_TYPES = {".bpmn": "application/xml", ".dmn": "application/xml", ".form": "application/json",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,18 +29,28 @@ PROCESS_FILES = {
 FORMS_DIR = PROJECT_ROOT / "bpmn" / "forms"
 
 
-def deploy(engine: Engine, *, author: str = "system") -> dict[str, ProcessVersion]:
+def deploy(
+    engine: Engine,
+    *,
+    author: str = "system",
+    files: Mapping[str, Mapping[str, str | bytes]] | None = None,
+) -> dict[str, ProcessVersion]:
     """Deploy the FACT diagrams from bpmn/fact with the task forms of bpmn/forms (a no-op for
-    files already deployed)."""
+    files already deployed); `files` replace, by process id, those of a process (a version
+    being tried, say)."""
     forms = {path.name: path.read_bytes() for path in sorted(FORMS_DIR.glob("*.form"))}
+    shipped = {
+        process_id: {**{name: (BPMN_DIR / name).read_bytes() for name in names}, **forms}
+        for process_id, names in PROCESS_FILES.items()
+    }
     return {
         process_id: engine.repository.deploy(
             process_id,
-            {**{name: (BPMN_DIR / name).read_bytes() for name in names}, **forms},
+            (files or {}).get(process_id, default),
             author=author,
             comment="FACT diagrams from bpmn/fact, forms from bpmn/forms",
         )
-        for process_id, names in PROCESS_FILES.items()
+        for process_id, default in shipped.items()
     }
 
 

@@ -7,7 +7,7 @@ import socket
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -100,9 +100,11 @@ def simulate(
     database_url: str | None = None,
     progress: Progress | None = None,
     extension: Extension | None = None,
+    files: Mapping[str, Mapping[str, str | bytes]] | None = None,
 ) -> SimulationReport:
     """Simulate the call 2020-01 with `applications` synthetic applicants (and, if given, a
-    report of its deadline decided during the call)."""
+    report of its deadline decided during the call); `files` replace, by process id, the
+    shipped diagrams of a process (a draft version being tried)."""
     if applications < 0:
         raise ValueError("applications must be zero or more")
     started = time.perf_counter()
@@ -123,7 +125,7 @@ def simulate(
         )
         try:
             engine.management.create_schema()
-            deploy(engine)
+            deploy(engine, files=files)
             call = open_call(engine, {}, actor=STAFF)
             rng = random.Random(seed)
             bots = Bots(
