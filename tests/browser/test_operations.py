@@ -16,11 +16,12 @@ pytestmark = pytest.mark.browser
 
 
 def _incidents(live: Live, count: int) -> list[int]:
-    """`count` timers whose service cannot be reached, fired until each is an incident."""
+    """`count` timers whose service fails (the document service, called with parameters it
+    does not take), fired until each is an incident."""
     engine = live.engine
     clock: FrozenClock = engine.clock.source  # type: ignore[assignment]
     engine.repository.deploy(
-        "relance", {"r.bpmn": samples.ticker("relance", service="registre.absent")}, author="t"
+        "relance", {"r.bpmn": samples.ticker("relance", service="document.render")}, author="t"
     )
     due = engine.clock.now() + timedelta(minutes=1)
     for n in range(count):
@@ -44,7 +45,7 @@ def test_staff_retry_and_resolve_incidents_from_the_operations_page(page, live: 
     assert "Minuteur, relance R-" in incident.inner_text()
     assert "wait" in incident.inner_text()
     incident.locator("summary").click()
-    assert "registre.absent" in incident.locator("pre").inner_text()
+    assert "document.render" in incident.locator("pre").inner_text()
     check_page(page, "operations")
 
     page.click(f"main button:has-text('Relancer l\\'incident n° {first}')")

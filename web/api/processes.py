@@ -166,7 +166,7 @@ class WhatIfSchema(ma.Schema):
 
 @blp.route("/versions/<int(max=2147483647):version_id>/what-if")
 class VersionWhatIf(MethodView):
-    @blp.arguments(WhatIfArgsSchema())
+    @blp.arguments(WhatIfArgsSchema(), required=False)
     @blp.response(200, WhatIfSchema)
     @blp.alt_response(404, schema=ProblemSchema)
     @blp.alt_response(422, schema=ProblemSchema)
