@@ -9,7 +9,7 @@ an auditor reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,17 +88,23 @@ def _merged(task: Any) -> bool:
 
 def _changes(task: Any, hidden: tuple[str, ...], to_json: Callable[[Any], Any]) -> dict[str, Any]:
     """What the task's data holds that its parent's (the data it started from) did not."""
-    before = task.parent.data if task.parent is not None else {}
-    after = task.data
+    found = data_changes(task.parent.data if task.parent is not None else {}, task.data, hidden)
+    if found:
+        found["set"] = to_json(found["set"])
+    return found
+
+
+def data_changes(
+    before: Mapping[str, Any], after: Mapping[str, Any], hidden: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The variables set (new or changed) and removed from `before` to `after`, if any."""
     changed = {
         name: value
         for name, value in after.items()
         if name not in hidden and before.get(name, _MISSING) != value
     }
     removed = sorted(name for name in before if name not in after and name not in hidden)
-    if not changed and not removed:
-        return {}
-    return {"set": to_json(changed), "removed": removed}
+    return {"set": changed, "removed": removed} if changed or removed else {}
 
 
 _MISSING = object()

@@ -18,6 +18,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from sqlalchemy import delete, insert
 from sqlalchemy.orm import Session
 
+from .activities import data_changes
 from .bpmn import SERIALIZER
 from .clock import Clock
 from .dates import CALENDAR_ZONE
@@ -333,7 +334,7 @@ class Steps:
         for timer in execution.take_fired():
             self.fired.append(timer)
             loaded.actions.append(("timer_fired", None, timer.element_id, None))
-        changes = _changes(loaded.before, variables)
+        changes = data_changes(loaded.before, variables)
         loaded.before = variables
         if loaded.actions:
             rows = [
@@ -392,12 +393,3 @@ def _assigned(task: Mapping[str, Any], variables: dict[str, Any]) -> Effect:
             "variables": variables,
         },
     )
-
-
-def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
-    changed = {k: v for k, v in after.items() if before.get(k, _MISSING) != v}
-    removed = sorted(k for k in before if k not in after)
-    return {"set": changed, "removed": removed} if changed or removed else {}
-
-
-_MISSING = object()
