@@ -9,7 +9,7 @@ import contextlib
 import contextvars
 import hashlib
 import json
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -82,11 +82,15 @@ def checksum(files: Mapping[str, bytes]) -> str:
 
 
 def parse_process(
-    process_id: str, files: Mapping[str, bytes], *, services: Collection[str] | None = None
+    process_id: str,
+    files: Mapping[str, bytes],
+    *,
+    services: Mapping[str, Callable[..., Any]] | None = None,
 ) -> ParsedProcess:
     """Parse and XSD-validate BPMN and DMN files and extract one process's executable spec.
     Every problem found is reported at once, by element (DeploymentError.errors); with
-    `services`, the services that service tasks name are checked too."""
+    `services` (name -> callable), the services that service tasks name, and the parameters
+    they pass, are checked too."""
     roots = {name: read_xml(content, name) for name, content in sorted(files.items())
              if name.endswith((".bpmn", ".dmn"))}  # fmt: skip
     bpmn = {name: root for name, root in roots.items() if name.endswith(".bpmn")}

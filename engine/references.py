@@ -9,8 +9,11 @@ each element at fault, with all the problems of a deployment at once.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+import inspect
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
+from inspect import Parameter
+from typing import Any
 
 from lxml import etree
 
@@ -34,7 +37,8 @@ class Provided:
 
     decisions: Collection[str] = ()
     forms: Collection[str] = ()  # form file names deployed with the diagrams
-    services: Collection[str] | None = None  # None: not checked (parsing alone)
+    # Service name -> the callable, called `service(context, **parameters)`; None: not checked.
+    services: Mapping[str, Callable[..., Any]] | None = None
 
 
 def reference_problems(roots: Mapping[str, etree._Element], provided: Provided) -> list[Problem]:
@@ -112,6 +116,10 @@ def _task_problems(root: etree._Element, provided: Provided) -> Iterator[Problem
                 known = ", ".join(sorted(provided.services)) or "aucun"
                 text = f"le service « {name} » n'existe pas (services connus : {known})"
                 yield Problem(_holder(operator), text)
+                continue
+            given = [p.get("id") or "" for p in operator.iterfind(".//spiff:parameter", _NS)]
+            for text in _parameter_problems(name, provided.services[name], given):
+                yield Problem(_holder(operator), text)
     if provided.forms:  # a process that ships its forms ships every form its tasks name
         for task in root.iter(f"{{{BPMN}}}userTask", f"{{{BPMN}}}manualTask"):
             for prop in task.iterfind(".//spiff:property[@name='formKey']", _NS):
@@ -119,6 +127,35 @@ def _task_problems(root: etree._Element, provided: Provided) -> Iterator[Problem
                 if not _has_form(key, provided.forms):
                     text = f"le formulaire « {key} » n'est pas déployé ({key}.form)"
                     yield Problem(task.get("id") or "", text)
+
+
+def _parameter_problems(name: str, service: Callable[..., Any], given: list[str]) -> list[str]:
+    """What is wrong with the parameters a service task passes (the service is called with
+    its context, then the parameters by name)."""
+    try:
+        signature = inspect.signature(service)
+    except (TypeError, ValueError):  # a callable Python cannot describe: not checked
+        return []
+    try:
+        signature.bind(None, **dict.fromkeys(given))
+        return []
+    except TypeError:
+        pass
+    kinds = (Parameter.POSITIONAL_OR_KEYWORD, Parameter.KEYWORD_ONLY)
+    accepted = [p for p in list(signature.parameters.values())[1:] if p.kind in kinds]
+    takes_any = any(p.kind == Parameter.VAR_KEYWORD for p in signature.parameters.values())
+    names = {p.name for p in accepted}
+    problems = [
+        f"le service « {name} » ne prend pas le paramètre « {extra} »"
+        for extra in given
+        if extra not in names and not takes_any
+    ]
+    problems += [
+        f"le service « {name} » attend le paramètre « {p.name} »"
+        for p in accepted
+        if p.default is Parameter.empty and p.name not in given
+    ]
+    return problems or [f"le service « {name} » ne s'appelle pas avec ces paramètres"]
 
 
 def _has_form(key: str, forms: Collection[str]) -> bool:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -25,11 +26,14 @@ MAX_VERSION_BYTES = 5 * 2**20
 
 class RepositoryService:
     def __init__(
-        self, executor: CommandExecutor, clock: Clock, services: Collection[str] = ()
+        self,
+        executor: CommandExecutor,
+        clock: Clock,
+        services: Mapping[str, Callable[..., Any]] | None = None,
     ) -> None:
         self._executor = executor
         self._clock = clock
-        self._services = frozenset(services)  # the names service tasks may call
+        self._services = dict(services or {})  # what service tasks may call, by name
 
     def validate(self, process_id: str, files: Mapping[str, bytes | str]) -> ParsedProcess:
         """Check files as a deployment would, storing nothing: DeploymentError lists every

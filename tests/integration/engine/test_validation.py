@@ -143,3 +143,25 @@ def test_a_file_of_another_schema_is_told_in_short(engine: Engine) -> None:
     problem = refused(engine, {"p.bpmn": broken})
     assert "non conforme au schéma BPMN : Element 'bpmn:endEventX'" in str(problem)
     assert "ligne" in str(problem) and "http://" not in str(problem)
+
+
+def test_the_parameters_a_service_task_passes_are_checked(make_engine: EngineFactory) -> None:
+    def render(ctx, template: str, version: int = 1) -> dict:  # type: ignore[no-untyped-def]
+        return {}
+
+    engine = make_engine(services={"document.render": render})
+
+    def calling(*names: str) -> dict[str, str]:
+        params = "".join(f'<spiffworkflow:parameter id="{n}" type="str" value="1"/>' for n in names)
+        task = service_task("document.render").replace(
+            "<spiffworkflow:parameters/>", f"<spiffworkflow:parameters>{params}"
+            "</spiffworkflow:parameters>",
+        )  # fmt: skip
+        return {"p.bpmn": d.process("p", [d.start(), task, d.end()], "start notify end")}
+
+    problem = refused(engine, calling("kind", "to"))
+    words = " ".join(problem.errors["notify"])
+    assert "ne prend pas le paramètre « kind »" in words and "« to »" in words
+    assert "attend le paramètre « template »" in words
+    assert engine.repository.validate("p", calling("template")).process_id == "p"
+    assert engine.repository.validate("p", calling("template", "version")).process_id == "p"
