@@ -8,21 +8,34 @@ from datetime import timedelta
 import pytest
 
 from engine import FrozenClock
-from tests import samples
+from tests.conformance import diagrams as d
 
 from .conftest import Live, check_page, sign_in
 
 pytestmark = pytest.mark.browser
 
 
+def missing_template() -> str:
+    """start → a timer at `due` → render the document 'registre_absent' (no such template)."""
+    render = (
+        '<bpmn:serviceTask id="effect"><bpmn:extensionElements>'
+        '<spiffworkflow:serviceTaskOperator id="document.render"><spiffworkflow:parameters>'
+        '<spiffworkflow:parameter id="template" type="str" value="\'registre_absent\'"/>'
+        "</spiffworkflow:parameters></spiffworkflow:serviceTaskOperator>"
+        "</bpmn:extensionElements></bpmn:serviceTask>"
+    )
+    return d.process(
+        "relance", [d.start(), d.catch("wait", d.timer("timeDate", "due")), render, d.end()],
+        "start wait effect end",
+    )  # fmt: skip
+
+
 def _incidents(live: Live, count: int) -> list[int]:
-    """`count` timers whose service fails (the document service, called with parameters it
-    does not take), fired until each is an incident."""
+    """`count` timers whose service fails (a document from a template that does not exist),
+    fired until each is an incident."""
     engine = live.engine
     clock: FrozenClock = engine.clock.source  # type: ignore[assignment]
-    engine.repository.deploy(
-        "relance", {"r.bpmn": samples.ticker("relance", service="document.render")}, author="t"
-    )
+    engine.repository.deploy("relance", {"r.bpmn": missing_template()}, author="t")
     due = engine.clock.now() + timedelta(minutes=1)
     for n in range(count):
         engine.runtime.start("relance", business_key=f"R-{n}", variables={"due": due.isoformat()})
@@ -45,7 +58,7 @@ def test_staff_retry_and_resolve_incidents_from_the_operations_page(page, live: 
     assert "Minuteur, relance R-" in incident.inner_text()
     assert "wait" in incident.inner_text()
     incident.locator("summary").click()
-    assert "document.render" in incident.locator("pre").inner_text()
+    assert "registre_absent" in incident.locator("pre").inner_text()
     check_page(page, "operations")
 
     page.click(f"main button:has-text('Relancer l\\'incident n° {first}')")
