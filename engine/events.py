@@ -62,15 +62,23 @@ def interrupt_scopes(workflow: BpmnWorkflow) -> None:
                 task.cancel()
 
 
+def has_event_subprocesses(workflow: BpmnWorkflow) -> bool:
+    """Whether the process has event sub-processes at all (most have none: nothing to watch)."""
+    start = workflow.spec.start
+    return bool(start.trigger_specs) or any(
+        _timer_started(workflow, getattr(output, "spec", None)) for output in start.outputs
+    )
+
+
 def _is_event_subprocess(workflow: BpmnWorkflow, holder: Any) -> bool:
     # Those started by an event are the process's triggers; those started by a timer run from
     # the process's start (the task spec is a plain sub-process one either way).
     name = getattr(holder.task_spec, "spec", None)
-    if name is None:
-        return False
-    if name in workflow.spec.start.trigger_specs:
-        return True
-    spec = workflow.subprocess_specs.get(name)
+    return name in workflow.spec.start.trigger_specs or _timer_started(workflow, name)
+
+
+def _timer_started(workflow: BpmnWorkflow, name: str | None) -> bool:
+    spec = workflow.subprocess_specs.get(name) if name else None
     return spec is not None and any(
         isinstance(start.event_definition, TimerEventDefinition) for start in spec.bpmn_start_events
     )

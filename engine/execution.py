@@ -37,7 +37,7 @@ from .bpmn import SERIALIZER
 from .clock import Clock
 from .dates import CALENDAR_ZONE, parse_datetime
 from .errors import ConflictError, ProcessError
-from .events import interrupt_scopes, thrown_signal, uncaught_error
+from .events import has_event_subprocesses, interrupt_scopes, thrown_signal, uncaught_error
 from .migration import migrate
 from .models import FiredTimer, Notice
 from .sandbox_pool import SandboxPool
@@ -116,6 +116,7 @@ class Execution:
         self._watch: TimerWatch | None = None
         self._since = time.time()  # activities changed from then on are not written yet
         self._subprocesses = len(workflow.subprocesses)
+        self._event_subprocesses = has_event_subprocesses(workflow)
 
     @property
     def instance_id(self) -> str:
@@ -186,6 +187,8 @@ class Execution:
                 raise _Stopped
         # An event sub-process starts: triggered by an event (a new sub-process, at once, before
         # the thrower's scope goes on), or by its timer (its start event runs).
+        if not self._event_subprocesses:
+            return
         started = isinstance(task.task_spec, StartEvent) and task.workflow is not self.workflow
         if started or len(self.workflow.subprocesses) != self._subprocesses:
             self._subprocesses = len(self.workflow.subprocesses)

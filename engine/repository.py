@@ -14,7 +14,7 @@ from .commands import CommandExecutor
 from .errors import DeploymentError, InvalidInputError
 from .models import ProcessVersion
 from .storage.records import ProcessVersionRecord
-from .storage.stores import DEPLOYED, DRAFT, VersionStore
+from .storage.stores import VersionStore
 from .version_diff import VersionDiff, diff_files, diff_specs
 
 ALLOWED_SUFFIXES = (".bpmn", ".dmn", ".json", ".form")  # .form: a form-js schema (JSON)
@@ -54,7 +54,6 @@ class RepositoryService:
         once for new instances, or with `draft` kept as a draft (listed, comparable, started
         by nobody until `deploy_version`). Storing exactly the files of the current version
         (of the last version saved, for a draft) returns that version unchanged."""
-        state = DRAFT if draft else DEPLOYED
         contents = {name: _bytes(name, content) for name, content in files.items()}
         total = sum(len(content) for content in contents.values())
         if total > MAX_VERSION_BYTES:
@@ -69,7 +68,7 @@ class RepositoryService:
 
         def command(session: Session) -> ProcessVersion:
             store = VersionStore(session)
-            latest = store.find_latest(process_id, drafts=state == DRAFT)
+            latest = store.find_latest(process_id, drafts=draft)
             if latest is not None and latest.checksum == parsed.checksum:
                 return to_model(latest)
             now = self._clock.now()
@@ -81,10 +80,9 @@ class RepositoryService:
                     checksum=parsed.checksum,
                     author=author,
                     comment=comment,
-                    state=state,
                     saved_at=now,
-                    deployed_at=now if state == DEPLOYED else None,
-                    deployment=store.next_deployment(process_id) if state == DEPLOYED else None,
+                    deployed_at=None if draft else now,
+                    deployment=None if draft else store.next_deployment(process_id),
                     files={name: content.decode() for name, content in contents.items()},
                     spec=parsed.spec,
                     message_starts=parsed.message_starts,
@@ -103,7 +101,7 @@ class RepositoryService:
             store = VersionStore(session)
             record = store.get(version_id)
             record.deployment = store.next_deployment(record.process_id)
-            record.state, record.deployed_at = DEPLOYED, self._clock.now()
+            record.deployed_at = self._clock.now()
             return to_model(record)
 
         return self._executor.execute(command)
@@ -177,6 +175,6 @@ def to_model(record: ProcessVersionRecord) -> ProcessVersion:
         comment=record.comment,
         deployed_at=record.deployed_at,
         files=tuple(sorted(record.files)),
-        state=record.state,
+        state="draft" if record.deployment is None else "deployed",
         saved_at=record.saved_at,
     )

@@ -69,10 +69,8 @@ class ProcessVersionRecord(Base):
     checksum: Mapped[str] = mapped_column(String(64))
     author: Mapped[str] = mapped_column(String(200))
     comment: Mapped[str] = mapped_column(Text, default="")
-    # "draft" (saved, not started by anyone) or "deployed" (the latest deployed is current).
-    state: Mapped[str] = mapped_column(String(20), default="deployed", server_default="deployed")
     saved_at: Mapped[datetime | None]
-    deployed_at: Mapped[datetime | None]
+    deployed_at: Mapped[datetime | None]  # None: a draft, started by nobody until deployed
     # The order of deployments of the process: the highest is current (whatever the clock).
     deployment: Mapped[int | None]
     # Large, and read only on a cache miss or a download: loaded on first access.

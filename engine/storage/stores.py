@@ -22,8 +22,6 @@ from .records import (
     UserTaskRecord,
 )
 
-DRAFT, DEPLOYED = "draft", "deployed"
-
 
 @dataclass(frozen=True)
 class VersionRef:
@@ -39,7 +37,9 @@ _REF = select(_VERSIONS.c.id, _VERSIONS.c.process_id, _VERSIONS.c.checksum)
 _REF_BY_ID = _REF.where(_VERSIONS.c.id == bindparam("version_id"))
 # The current version: the one deployed last (drafts start nothing).
 _LATEST_REF = (
-    _REF.where(_VERSIONS.c.process_id == bindparam("process_id"), _VERSIONS.c.state == DEPLOYED)
+    _REF.where(
+        _VERSIONS.c.process_id == bindparam("process_id"), _VERSIONS.c.deployment.is_not(None)
+    )
     .order_by(_VERSIONS.c.deployment.desc())
     .limit(1)
 )
@@ -84,7 +84,7 @@ class VersionStore:
         if drafts:
             query = query.order_by(ProcessVersionRecord.version.desc())
         else:
-            query = query.where(ProcessVersionRecord.state == DEPLOYED).order_by(
+            query = query.where(ProcessVersionRecord.deployment.is_not(None)).order_by(
                 ProcessVersionRecord.deployment.desc()
             )
         return self._session.scalars(query.limit(1)).first()

@@ -16,9 +16,6 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("process_version", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("state", sa.String(length=20), nullable=False, server_default="deployed")
-        )
         batch_op.add_column(sa.Column("saved_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("deployment", sa.Integer(), nullable=True))
         batch_op.alter_column(
@@ -28,11 +25,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM process_version WHERE state = 'draft'")
+    op.execute("DELETE FROM process_version WHERE deployment IS NULL")
     with op.batch_alter_table("process_version", schema=None) as batch_op:
         batch_op.alter_column(
             "deployed_at", existing_type=sa.DateTime(timezone=True), nullable=False
         )
         batch_op.drop_column("deployment")
         batch_op.drop_column("saved_at")
-        batch_op.drop_column("state")
