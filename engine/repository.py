@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from .bpmn import SERIALIZER, ParsedProcess, parse_process
+from .catalogue import Catalogue, catalogue
 from .clock import Clock
 from .commands import CommandExecutor
 from .errors import DeploymentError, InvalidInputError
@@ -140,6 +141,10 @@ class RepositoryService:
             )  # fmt: skip
 
         return self._executor.read(read)
+
+    def catalogue(self, version_id: int) -> Catalogue:
+        """What the diagrams of a version may name: its forms and decisions, the services."""
+        return catalogue(self.files(version_id), self._services)
 
     def files(self, version_id: int) -> dict[str, str]:
         """The files of a version as deployed, for editing and download."""

@@ -286,60 +286,6 @@ def test_validation_names_each_element_at_fault(api: Api) -> None:
     assert "signal" in checked.json["errors"]["wait"][0]
 
 
-def test_an_instance_is_migrated_over_the_api(api: Api) -> None:
-    def deploy(extra: str) -> dict:
-        process = d.process(
-            "moving", [d.start(), d.user("work"), d.script("after", extra), d.end()],
-            "start work after end",
-        )  # fmt: skip
-        return api.post(
-            "/api/processes/moving/versions", "staff",
-            data={"files": (io.BytesIO(process.encode()), "moving.bpmn")},
-        ).json  # fmt: skip
-
-    v1 = deploy("x = 1")
-    started = api.post("/api/instances", "staff", json={"process_id": "moving"}).json
-    v2 = deploy("x = 2")
-    diff = api.get(f"/api/processes/versions/{v1['id']}/diff/{v2['id']}", "staff")
-    assert diff.status_code == 200
-    assert [(c["element_id"], c["change"]) for c in diff.json["elements"]] == [("after", "changed")]
-    assert api.get(f"/api/processes/versions/{v1['id']}/diff/999999", "staff").status_code == 404
-    path = f"/api/instances/{started['id']}/migration"
-    assert api.post(path, "ana", json={"version_id": v2["id"]}).status_code == 403
-    moved = api.post(path, "staff", json={"version_id": v2["id"]})
-    assert moved.status_code == 200 and moved.json["version_id"] == v2["id"] != v1["id"]
-    again = api.post(path, "staff", json={"version_id": v2["id"]})
-    assert again.status_code == 409
-    assert api.post(path, "staff", json={}).status_code == 422
-
-
-def test_a_draft_is_saved_compared_then_deployed_over_the_api(api: Api) -> None:
-    def upload(path: str, script: str):  # type: ignore[no-untyped-def]
-        process = d.process("drafted", [d.start(), d.script("work", script), d.user("wait"),
-                                        d.end()], "start work wait end")  # fmt: skip
-        return api.post(
-            path,
-            "staff",
-            data={"files": (io.BytesIO(process.encode()), "drafted.bpmn"), "comment": "essai"},
-        )
-
-    current = upload("/api/processes/drafted/versions", "x = 1").json
-    draft = upload("/api/processes/drafted/drafts", "x = 2")
-    assert draft.status_code == 201 and draft.json["state"] == "draft"
-    assert draft.json["deployed_at"] is None and draft.json["comment"] == "essai"
-    started = api.post("/api/instances", "staff", json={"process_id": "drafted"}).json
-    assert started["version_id"] == current["id"]
-    diff = api.get(f"/api/processes/versions/{current['id']}/diff/{draft.json['id']}", "staff")
-    assert [c["element_id"] for c in diff.json["elements"]] == ["work"]
-    path = f"/api/processes/versions/{draft.json['id']}/deployment"
-    assert api.post(path, "ana").status_code == 403
-    deployed = api.post(path, "staff")
-    assert deployed.status_code == 200 and deployed.json["state"] == "deployed"
-    again = api.post("/api/instances", "staff", json={"process_id": "drafted"}).json
-    assert again["version_id"] == draft.json["id"]
-    assert api.post("/api/processes/versions/999999/deployment", "staff").status_code == 404
-
-
 def test_a_draft_of_the_dossier_process_is_tried_beside_the_current_one(api: Api) -> None:
     current = next(v for v in api.get("/api/processes", "staff").json
                    if v["process_id"] == "fact_dossier" and v["state"] == "deployed")  # fmt: skip

@@ -85,6 +85,7 @@ def init_app(app: Flask) -> ConcertoApi:
     from . import (
         auth,
         calls,
+        changes,
         dossiers,
         identifiers,
         incidents,
@@ -120,7 +121,7 @@ def init_app(app: Flask) -> ConcertoApi:
     )
     identifiers.init_app(app, api)
     for module in (auth, calls, session, dossiers, reviewers, tasks, instances, processes,
-                   incidents, outbox, signals):  # fmt: skip
+                   incidents, outbox, signals, changes):  # fmt: skip
         api.register_blueprint(module.blp)
     query_params.init_app(app, api)
     api.spec.components.schema("JSONValue", JSON_VALUE_SCHEMA)

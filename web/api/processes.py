@@ -10,6 +10,7 @@ from flask.views import MethodView
 from flask_smorest.fields import Upload
 
 from engine import DeploymentError, NotFoundError
+from workflows import changes
 from workflows.fact.roles import MANAGERS
 from workflows.fact.what_if import MAX_APPLICATIONS, what_if
 
@@ -101,13 +102,16 @@ class ProcessValidation(MethodView):
 class ProcessVersions(MethodView):
     @blp.arguments(DeploymentSchema(), location="multipart")
     @blp.response(201, VersionSchema)
+    @blp.alt_response(409, schema=ProblemSchema)
     @blp.alt_response(422, schema=ProblemSchema)
     @requires(*MANAGERS)
     def post(self, form, process_id):
-        """Deploy uploaded files (multipart `files`, optional `comment`) as the next version."""
-        return current_engine().repository.deploy(
-            process_id, _uploaded(), author=current_account().username, comment=form["comment"]
-        )
+        """Deploy uploaded files (multipart `files`, optional `comment`) as the next version,
+        for a process without running instances (others take a draft, proposed and accepted)."""
+        return changes.deploy_files(
+            current_engine(), process_id, _uploaded(), actor=current_account().username,
+            comment=form["comment"],
+        )  # fmt: skip
 
 
 class ElementChangeSchema(ma.Schema):
@@ -202,12 +206,12 @@ class ProcessDrafts(MethodView):
 class VersionDeployment(MethodView):
     @blp.response(200, VersionSchema)
     @blp.alt_response(404, schema=ProblemSchema)
+    @blp.alt_response(409, schema=ProblemSchema)
     @requires(*MANAGERS)
     def post(self, version_id):
-        """Make a saved version current for new instances (running ones stay on theirs)."""
-        return current_engine().repository.deploy_version(
-            version_id, actor=current_account().username
-        )
+        """Make a saved version current for new instances (running ones stay on theirs); a
+        draft of a process with running instances must have been accepted (proposals)."""
+        return changes.deploy(current_engine(), version_id, actor=current_account().username)
 
 
 @blp.route("/versions/<int(max=2147483647):version_id>/files/<name>")

@@ -19,6 +19,7 @@ LANE_ROLES = {
     "Mission Fact": STAFF,
     "Évaluateurs": REVIEWER,
     "Commission": COMMISSION,
+    "Approbation": ADMIN,  # who accepts a new version of a process (bpmn/changes)
 }
 
 # Who sees every dossier and instance (read); who manages calls, processes and incidents.
