@@ -10,6 +10,7 @@ from flask.views import MethodView
 from flask_smorest.fields import Upload
 
 from engine import DeploymentError, NotFoundError
+from engine.imports import import_bpmn
 from workflows import changes
 from workflows.fact.roles import MANAGERS
 from workflows.fact.what_if import MAX_APPLICATIONS, what_if
@@ -240,3 +241,48 @@ class VersionFile(MethodView):
             mimetype=kind,
             headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
         )
+
+
+class ImportNoteSchema(ma.Schema):
+    element_id = ma.fields.String()
+    element_name = ma.fields.String(allow_none=True)
+    attribute = ma.fields.String(metadata={"description": "e.g. camunda:formKey"})
+    outcome = ma.fields.String(metadata={"description": "mapped or reported"})
+    message = ma.fields.String()
+
+
+class ImportResultSchema(ma.Schema):
+    version = ma.fields.Nested(VersionSchema)
+    report = ma.fields.List(ma.fields.Nested(ImportNoteSchema))
+
+
+@blp.route("/<string(maxlength=200):process_id>/imports")
+class ProcessImports(MethodView):
+    @blp.arguments(DeploymentSchema(), location="multipart")
+    @blp.response(201, ImportResultSchema)
+    @blp.alt_response(422, schema=ProblemSchema)
+    @requires(*MANAGERS)
+    def post(self, form, process_id):
+        """Import files drawn in Camunda Modeler (Camunda 7 or 8) or bpmn.io as a draft version:
+        each `.bpmn` is rewritten for this engine, with a report of what was mapped and what
+        was left out. A draft refused on validation lists that report under `errors.report`."""
+        files, report = {}, []
+        for name, content in _uploaded().items():
+            if name.endswith(".bpmn"):
+                result = import_bpmn(content, filename=name)
+                content = result.content
+                report.extend(result.report)
+            files[name] = content
+        try:
+            version = current_engine().repository.deploy(
+                process_id, files, author=current_account().username, comment=form["comment"],
+                draft=True,
+            )  # fmt: skip
+        except DeploymentError as exc:
+            if not report:
+                raise
+            notes = ImportNoteSchema(many=True).dump(report)
+            raise DeploymentError(
+                str(exc), field=exc.field, errors={**exc.errors, "report": notes}
+            ) from exc
+        return {"version": version, "report": report}
