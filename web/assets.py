@@ -41,6 +41,9 @@ ASSETS = (
     Asset("htmx.js", NODE_MODULES / "htmx.org" / "dist" / "htmx.min.js"),
     Asset("form-viewer.js", SOURCES / "form-viewer.js", bundle=True),
     Asset("diagram.js", SOURCES / "diagram.js", bundle=True),
+    Asset("modeler.js", SOURCES / "modeler.js", bundle=True),
+    Asset("modeler.css", SOURCES / "modeler.css", bundle=True),
+    Asset("compare.js", SOURCES / "compare.js", bundle=True),
     Asset("diagram-js.css", NODE_MODULES / "bpmn-js" / "dist" / "assets" / "diagram-js.css"),
     Asset(
         "form-js.css",
@@ -81,8 +84,12 @@ def _bundle(entry: Path) -> bytes | None:
     esbuild = NODE_MODULES / ".bin" / "esbuild"
     if not esbuild.exists() or shutil.which("node") is None:
         return None
+    # The lint config is JSON; fonts of stylesheets are embedded.
+    fonts = [f"--loader:.{kind}=dataurl" for kind in ("woff", "woff2", "ttf", "eot", "svg")]
+    loaders = ["--loader:.bpmnlintrc=json", *fonts]
+    kind = [] if entry.suffix == ".css" else ["--format=iife"]
     result = subprocess.run(
-        [str(esbuild), str(entry), "--bundle", "--minify", "--format=iife", "--log-level=error"],
+        [str(esbuild), str(entry), "--bundle", "--minify", *kind, *loaders, "--log-level=error"],
         cwd=ROOT,
         capture_output=True,
         check=True,

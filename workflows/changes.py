@@ -45,6 +45,7 @@ class Comment:
 class Proposal:
     id: str  # the instance of version_change
     version_id: int
+    base_version_id: int | None  # the version in service when it was proposed
     process_id: str
     proposer: str
     note: str
@@ -73,12 +74,17 @@ def propose(
         raise InvalidInputError(f"la note tient en {MAX_COMMENT} caractères au plus", field="note")
     _deploy_change_process(engine)
     count = len(proposals(engine, version_id))
+    try:  # what the proposal changes is read against the version in service when proposed
+        base = engine.repository.latest(version.process_id).id
+    except NotFoundError:
+        base = None
     instance = engine.runtime.start(
         CHANGE_PROCESS,
         business_key=f"version-{version_id}/{count + 1}",
         variables={"version_id": version_id, "changed_process": version.process_id,
                    "proposer": actor, "note": note.strip(), "invitees": invited,
-                   "comments": [], "proposed_at": engine.clock.now().isoformat()},
+                   "comments": [], "proposed_at": engine.clock.now().isoformat(),
+                   "base_version_id": base},
         actor=actor,
     )  # fmt: skip
     return _proposal(engine, instance)
@@ -232,6 +238,7 @@ def _proposal(engine: Engine, instance: Instance) -> Proposal:
     return Proposal(
         id=instance.id,
         version_id=version_id,
+        base_version_id=values.get("base_version_id"),
         process_id=values["changed_process"],
         proposer=values["proposer"],
         note=values.get("note") or "",

@@ -46,6 +46,7 @@ def test_a_process_in_service_takes_only_an_accepted_version(api: Api) -> None:
     assert proposed.status_code == 201, proposed.json
     proposal = proposed.json
     assert proposal["state"] == "open" and proposal["invitees"] == ["rev1"]
+    assert proposal["base_version_id"] == started["version_id"]
     assert api.post(proposals, "staff", json={}).status_code == 409  # one open at a time
 
     comments = f"/api/proposals/{proposal['id']}/comments"

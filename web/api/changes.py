@@ -30,6 +30,9 @@ class CommentSchema(ma.Schema):
 class ProposalSchema(ma.Schema):
     id = ma.fields.String()
     version_id = ma.fields.Integer()
+    base_version_id = ma.fields.Integer(
+        allow_none=True, metadata={"description": "the version in service when proposed"}
+    )
     process_id = ma.fields.String()
     proposer = ma.fields.String()
     note = ma.fields.String()

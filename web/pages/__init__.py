@@ -19,6 +19,7 @@ from . import (
     dashboard,
     instruction,
     instruction_list,  # noqa: F401 - its routes are the instruction blueprint's
+    modeler,
     operations,
     people,
     public,
@@ -27,17 +28,17 @@ from . import (
 )
 
 # No inline script, no asset from elsewhere; inline style attributes stay allowed (the mails
-# shown to staff and the form-js viewer use them).
+# shown to staff and the form-js viewer use them), fonts too (the modeler's icons are embedded).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
-    "frame-ancestors 'none'"
+    "img-src 'self' data:; font-src 'self' data:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
 )
 
 
 def init_app(app: Flask) -> None:
     for module in (public, account, applicant, cse, instruction, commission, reviews, staff,
-                   operations, dashboard, call_settings, people):  # fmt: skip
+                   operations, dashboard, call_settings, people, modeler):  # fmt: skip
         app.register_blueprint(module.bp)
     app.jinja_env.filters.update(
         datetime_fr=french.datetime_fr,

@@ -1,0 +1,61 @@
+// French labels: the bpmn-js palette and menus from bpmn-js-i18n, the properties panel's
+// labels here (bpmn-js-i18n covers the diagram only). Placeholders {name} are kept.
+import diagram from 'bpmn-js-i18n/translations/fr';
+
+var panel = {
+  'General': 'Général',
+  'Name': 'Nom',
+  'ID': 'Identifiant',
+  'Documentation': 'Documentation',
+  'Element documentation': "Documentation de l'élément",
+  'Process documentation': 'Documentation du processus',
+  'Executable': 'Exécutable',
+  'Version tag': 'Étiquette de version',
+  'Process name': 'Nom du processus',
+  'Process ID': 'Identifiant du processus',
+  'Timer': 'Minuteur',
+  'Type': 'Type',
+  'Value': 'Valeur',
+  'Date': 'Date',
+  'Duration': 'Durée',
+  'Cycle': 'Cycle',
+  '<none>': '<aucun>',
+  'Message': 'Message',
+  'Signal': 'Signal',
+  'Error': 'Erreur',
+  'Escalation': 'Escalade',
+  'Link': 'Lien',
+  'Global message reference': 'Message (global)',
+  'Global signal reference': 'Signal (global)',
+  'Global error reference': 'Erreur (globale)',
+  'Global escalation reference': 'Escalade (globale)',
+  'Create new ...': 'Créer…',
+  'Multi-instance': 'Instances multiples',
+  'Loop cardinality': 'Nombre de répétitions',
+  'Completion condition': "Condition d'achèvement",
+  'Compensation': 'Compensation',
+  'Completion': 'Achèvement',
+  'Participant': 'Participant',
+  'Data object': 'Objet de données',
+  'Must be a non-empty string.': 'Ne doit pas être vide.',
+  'ID must be unique.': "L'identifiant doit être unique.",
+  'ID must not contain spaces.': "L'identifiant ne contient pas d'espace.",
+  'ID must be a valid QName.': "L'identifiant doit être un nom XML valide.",
+  'ID must not contain prefix.': "L'identifiant ne contient pas de préfixe.",
+  'Select an element to edit its properties.': 'Choisissez un élément pour modifier ses propriétés.',
+  'Multiple elements are selected. Select a single one to edit its properties.':
+    'Plusieurs éléments sont choisis : choisissez-en un seul pour modifier ses propriétés.',
+  'Open minimap': 'Ouvrir la vue d\'ensemble',
+  'Close minimap': 'Fermer la vue d\'ensemble'
+};
+
+var all = Object.assign({}, diagram, panel);
+
+function translate(template, replacements) {
+  var text = all[template] || template;
+  return text.replace(/{([^}]+)}/g, function (_, key) {
+    return (replacements || {})[key] !== undefined ? replacements[key] : '{' + key + '}';
+  });
+}
+
+export default { translate: ['value', translate] };
