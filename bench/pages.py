@@ -10,6 +10,11 @@ real reviewed one, with scores drawn at random) wait for the commission, the com
 and its session page is asked by a commission member.
 
     python bench/pages.py [--dossiers 10000] [--session 300] [--requests 200] [--json]
+        [--modeling-only]
+
+Last, the modeling side on the same database (bench/modeling.py): the diagram editor's load
+with the FACT dossier diagram in headless Chromium (< 2 s), the validation of that diagram
+(p95 < 300 ms).
 
 Then the staff's console with all those dossiers: the call's dashboard, its map of where the
 dossiers wait, the dossiers list filtered and searched, a dossier's page, the operations page,
@@ -27,6 +32,7 @@ import sys
 sys.path[:] = [p for p in sys.path if not p.endswith("bench")]
 
 import argparse
+import importlib.util
 import json
 import random
 import re
@@ -51,6 +57,11 @@ from web.gunicorn_conf import post_worker_init
 from workflows.fact import calls, dossiers
 from workflows.fact.bots import attach_pieces, deposit_form
 from workflows.french import PARIS
+
+# bench/ is off sys.path (its engine.py would shadow the engine package): load it by its path.
+_spec = importlib.util.spec_from_file_location("modeling", Path(__file__).with_name("modeling.py"))
+modeling = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
+_spec.loader.exec_module(modeling)  # type: ignore[union-attr]
 
 PASSWORD = "bench-password"
 APPLICANT = "lea@bench.example"
@@ -283,7 +294,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--session", type=int, default=300)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--modeling-only", action="store_true")
     args = parser.parse_args(argv)
+    if args.modeling_only:
+        return modeling.main([])
     with tempfile.TemporaryDirectory(prefix="concerto-pages-") as tmp:
         started = time.perf_counter()
         app, ids = build(Path(tmp), args.dossiers)
@@ -313,10 +327,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         for figures in results.values():
             figures.setdefault("x_baseline_p50", round(figures["p50_ms"] / baseline, 1))
+        modeled = modeling.figures(app, loads=5, requests=100)
         app.extensions["concerto"].close()
     report = {"dossiers": args.dossiers, "session": args.session, "prepared_s": prepared,
               "pages": results, "xlsx_export_s": export_s,
-              "dossier_form_first_visit": assets}  # fmt: skip
+              "dossier_form_first_visit": assets, "modeling": modeled}  # fmt: skip
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return 0
@@ -336,6 +351,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:40s} {size / 1024:7.1f} KB")
     print(f"targets: p95 < {TARGET_MS:.0f} ms per page, < {SESSION_TARGET_MS:.0f} ms for the "
           f"session page; first visit < {TARGET_KB:.0f} KB")  # fmt: skip
+    modeling.report(modeled)
     return 0
 
 
