@@ -52,6 +52,8 @@ def build_engine(settings: Mapping[str, Any], *, clock: Clock | None = None) -> 
 
 
 def _deliver_by_smtp(engine: Engine, smtp: SmtpSettings, base_url: str | None, secret: str) -> None:
+    from .changes import TOPIC as CHANGE_TOPIC
+    from .changes import render_change_mail
     from .fact.accounts import render_account_mail
     from .fact.delivery import (
         recipients_for,
@@ -75,6 +77,15 @@ def _deliver_by_smtp(engine: Engine, smtp: SmtpSettings, base_url: str | None, s
         EmailDispatcher(
             mailer,
             render=lambda message: render_account_mail(message.payload),
+            recipients=lambda message: [message.recipient or ""],
+            sender=smtp.mail_from,
+        ),
+    )
+    engine.outbox.register(
+        CHANGE_TOPIC,
+        EmailDispatcher(
+            mailer,
+            render=lambda message: render_change_mail(message.payload, base_url),
             recipients=lambda message: [message.recipient or ""],
             sender=smtp.mail_from,
         ),

@@ -18,10 +18,12 @@ from lxml import etree
 
 from engine import ConflictError, Engine, ForbiddenError, InvalidInputError, NotFoundError
 from engine.dates import parse_datetime
-from engine.models import Instance, ProcessVersion
+from engine.models import Instance, Notice, ProcessVersion
 
 from .fact.roles import ADMIN, MANAGERS, OBSERVER
+from .mailing import Mail, compose, environment
 from .paths import PROJECT_ROOT
+from .templates import TEMPLATES
 
 BPMN_MODEL = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CHANGE_PROCESS = "version_change"
@@ -30,6 +32,7 @@ DECISION_TASK = "decide_task"
 ACCEPT, SEND_BACK = "accept", "send_back"
 MAX_COMMENT = 2000
 MAX_INVITEES = 50
+TOPIC = "change"  # the outbox topic of the mails of a concertation
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,49 @@ def propose(
                    "base_version_id": base},
         actor=actor,
     )  # fmt: skip
+    observers = [u.username for u in engine.identity.list() if OBSERVER in u.roles and u.active]
+    readers = invited + [username for username in observers if username not in invited]
+    data = {"version": version.version, "process_name": version.name or version.process_id,
+            "proposer": actor, "note": note.strip(),
+            "link": proposal_path(instance.id)}  # fmt: skip
+    notices = _notices(engine, "proposal_invitation", readers, data)
+    if notices:
+        instance = engine.runtime.update_variables(
+            instance.id, lambda _: {"invited": readers}, actor=actor, notices=notices
+        )
     return _proposal(engine, instance)
+
+
+def proposal_path(proposal_id: str) -> str:
+    """Where people read a proposal, under the service's address."""
+    return f"/modeles/propositions/{proposal_id}"
+
+
+def _notices(
+    engine: Engine, kind: str, usernames: Sequence[str], data: Mapping[str, Any]
+) -> list[Notice]:
+    people = [engine.identity.get(username) for username in usernames]
+    return [
+        Notice(TOPIC, kind, person.email,
+               {"kind": kind, "to": person.email, "data": {**data, "name": person.display_name}})
+        for person in people
+        if person.email
+    ]  # fmt: skip
+
+
+_ENV = environment(TEMPLATES / "changes", TEMPLATES / "accounts")  # the accounts' layout
+KINDS = frozenset({"proposal_invitation", "proposal_decided"})
+
+
+def render_change_mail(payload: Mapping[str, Any], base_url: str | None = None) -> Mail:
+    """The mail of a `change` outbox row; its link leads to the proposal at `base_url`."""
+    kind, to = payload.get("kind"), str(payload.get("to") or "")
+    if kind not in KINDS or not to:
+        raise InvalidInputError(f"unknown change mail {kind!r}", field="kind")
+    data = dict(payload.get("data") or {})
+    data["link"] = f"{(base_url or '').rstrip('/')}{data.get('link', '')}"
+    subject, text, html = compose(_ENV, kind, to, data, prefix="")
+    return Mail(to=to, subject=subject, html=html, text=text, attachments=())
 
 
 def proposals(engine: Engine, version_id: int | None = None) -> list[Proposal]:
@@ -153,9 +198,14 @@ def decide(
         raise ForbiddenError("l'auteur d'une proposition ne l'approuve pas lui-même")
     if proposal.decision_task is None:
         raise ConflictError("la proposition est close : la décision est prise")
+    version = engine.repository.get(proposal.version_id)
+    data = {"version": version.version, "process_name": version.name or version.process_id,
+            "decided_by": actor, "accepted": decision == ACCEPT, "reason": reason,
+            "link": proposal_path(proposal_id)}  # fmt: skip
     engine.tasks.complete(
-        proposal.decision_task, {"decision": decision, "decision_reason": reason}, actor=actor
-    )
+        proposal.decision_task, {"decision": decision, "decision_reason": reason}, actor=actor,
+        notices=_notices(engine, "proposal_decided", [proposal.proposer], data),
+    )  # fmt: skip
     return get(engine, proposal_id)
 
 

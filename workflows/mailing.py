@@ -64,10 +64,11 @@ def glued(format_: Callable[..., str]) -> Callable[..., str]:
     return lambda *args, **kwargs: format_(*args, **kwargs).replace(" ", NBSP)
 
 
-def environment(folder: Path) -> Environment:
-    """Templates of one folder with the French filters (more may be added by the caller)."""
+def environment(*folders: Path) -> Environment:
+    """Templates of these folders, the first first, with the French filters (more may be added
+    by the caller)."""
     env = Environment(
-        loader=FileSystemLoader(folder),
+        loader=FileSystemLoader(list(folders)),
         autoescape=select_autoescape(enabled_extensions=("html",), default=False),
         undefined=StrictUndefined,
         trim_blocks=True,

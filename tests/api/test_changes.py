@@ -48,6 +48,10 @@ def test_a_process_in_service_takes_only_an_accepted_version(api: Api) -> None:
     assert proposal["state"] == "open" and proposal["invitees"] == ["rev1"]
     assert proposal["base_version_id"] == started["version_id"]
     assert api.post(proposals, "staff", json={}).status_code == 409  # one open at a time
+    invited = api.get("/api/outbox?kind=proposal_invitation", "staff").json
+    assert {(m["kind"], m["recipient"]) for m in invited} >= {
+        ("proposal_invitation", "rev1@x.fr"), ("proposal_invitation", "cse@x.fr"),
+    }  # fmt: skip
 
     comments = f"/api/proposals/{proposal['id']}/comments"
     by_observer = api.post(comments, "cse", json={"element_id": "after", "text": "Pourquoi 2 ?"})

@@ -81,8 +81,12 @@ def test_a_timer_change_is_saved_compared_proposed_commented_accepted_deployed(
     assert "Version proposée" in page.locator("[role=status].notice").inner_text()
     proposal_url = page.url
 
+    # The staff representative is invited by mail and follows its link.
+    invitation = next(m for m in live.deliver() if "c@x.fr" in m.recipients)
+    assert invitation.subject.startswith("Concertation : version 2")
+    assert live.link_in_last_mail("c@x.fr") == proposal_url
     _as(page, live, "cse.elu")
-    page.goto(proposal_url)
+    page.goto(live.link_in_last_mail("c@x.fr"))
     page.wait_for_selector("[data-comments].diagram-ready")
     page.locator(f"[data-comments] [data-element-id='{TIMER}']").click(force=True)
     assert page.locator("#element_id").input_value() == TIMER
@@ -98,6 +102,8 @@ def test_a_timer_change_is_saved_compared_proposed_commented_accepted_deployed(
     page.fill("#reason", "Accepté après lecture des commentaires du CSE.")
     page.click("button:has-text('Enregistrer la décision')")
     assert "Version acceptée" in page.locator("[role=status].notice").inner_text()
+    told = next(m for m in live.deliver() if "fact@x.fr" in m.recipients)
+    assert "acceptée" in told.subject and "commentaires du CSE" in told.text()
 
     _as(page, live, "mission.fact")
     page.goto(proposal_url)
