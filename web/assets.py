@@ -24,6 +24,7 @@ NODE_MODULES = ROOT / "node_modules"
 SOURCES = Path(__file__).resolve().parent / "static" / "src"
 DIST = Path(__file__).resolve().parent / "static" / "dist"
 YEAR = 365 * 24 * 3600
+FORM_EDITOR_PREACT = NODE_MODULES / "@bpmn-io" / "form-js-editor" / "node_modules" / "preact"
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ class Asset:
     name: str  # what templates ask for
     source: Path
     bundle: bool = False  # an ES module entry for esbuild, else copied as is
+    # Packages every file of the bundle takes from one folder (esbuild --alias), so that a
+    # library and the packages it renders share a single copy.
+    aliases: tuple[tuple[str, Path], ...] = ()
 
 
 ASSETS = (
@@ -44,6 +48,16 @@ ASSETS = (
     Asset("modeler.js", SOURCES / "modeler.js", bundle=True),
     Asset("modeler.css", SOURCES / "modeler.css", bundle=True),
     Asset("compare.js", SOURCES / "compare.js", bundle=True),
+    Asset("decision-editor.js", SOURCES / "decision-editor.js", bundle=True),
+    Asset("decision-editor.css", SOURCES / "decision-editor.css", bundle=True),
+    # The form-js editor renders the viewer's fields: both on the preact the editor requires.
+    Asset(
+        "form-editor.js",
+        SOURCES / "form-editor.js",
+        bundle=True,
+        aliases=(("preact", FORM_EDITOR_PREACT),),
+    ),
+    Asset("form-editor.css", SOURCES / "form-editor.css", bundle=True),
     Asset("diagram-js.css", NODE_MODULES / "bpmn-js" / "dist" / "assets" / "diagram-js.css"),
     Asset(
         "form-js.css",
@@ -57,7 +71,7 @@ def build(dist: Path = DIST) -> dict[str, str]:
     dist.mkdir(parents=True, exist_ok=True)
     manifest: dict[str, str] = {}
     for asset in ASSETS:
-        content = _bundle(asset.source) if asset.bundle else _read(asset.source)
+        content = _bundle(asset.source, asset.aliases) if asset.bundle else _read(asset.source)
         if content is None:
             print(f"asset {asset.name}: {asset.source} is missing (npm ci?)", file=sys.stderr)
             continue
@@ -80,13 +94,15 @@ def _read(path: Path) -> bytes | None:
     return path.read_bytes() if path.is_file() else None
 
 
-def _bundle(entry: Path) -> bytes | None:
+def _bundle(entry: Path, aliases: tuple[tuple[str, Path], ...] = ()) -> bytes | None:
     esbuild = NODE_MODULES / ".bin" / "esbuild"
     if not esbuild.exists() or shutil.which("node") is None:
         return None
     # The lint config is JSON; fonts of stylesheets are embedded.
     fonts = [f"--loader:.{kind}=dataurl" for kind in ("woff", "woff2", "ttf", "eot", "svg")]
     loaders = ["--loader:.bpmnlintrc=json", *fonts]
+    # Where npm installed no such copy (a later editor on the common one), imports resolve as usual.
+    loaders += [f"--alias:{name}={path}" for name, path in aliases if path.is_dir()]
     kind = [] if entry.suffix == ".css" else ["--format=iife"]
     result = subprocess.run(
         [str(esbuild), str(entry), "--bundle", "--minify", *kind, *loaders, "--log-level=error"],

@@ -64,10 +64,10 @@ def test_a_timer_change_is_saved_compared_proposed_commented_accepted_deployed(
     assert '"P7D"' in value.input_value()
     value.fill('add_duration(convention["rendered_at"], "P10D")')
     page.fill("#version-comment", "Relance de signature à J+10 au lieu de J+7")
-    page.click("[data-modeler-save]")
-    page.wait_for_selector("[data-modeler-status]:has-text('enregistrée en brouillon')")
+    page.click("[data-editor-save]")
+    page.wait_for_selector("[data-editor-status]:has-text('enregistrée en brouillon')")
     check_page(page, "modeler-saved")
-    page.click("[data-modeler-saved] a")
+    page.click("[data-editor-saved] a")
 
     page.wait_for_selector("[data-compare].diagram-ready")
     row = page.locator(f"tr[data-element='{TIMER}']")
@@ -147,9 +147,9 @@ def test_an_unknown_service_is_refused_and_its_element_highlighted(page, live: L
         " m.get('modeling').updateModdleProperties(e, op, {id: 'courrier.inconnu'}); }",
         task,
     )
-    page.click("[data-modeler-save]")
-    page.wait_for_selector("[data-modeler-status]:has-text('pas enregistré')")
-    problem = page.locator(f"[data-modeler-problems] button[data-element='{task}']")
+    page.click("[data-editor-save]")
+    page.wait_for_selector("[data-editor-status]:has-text('pas enregistré')")
+    problem = page.locator(f"[data-editor-problems] button[data-element='{task}']")
     assert re.search(r"courrier\.inconnu.*n'existe pas", problem.inner_text())
     assert page.locator(f".modeler-canvas [data-element-id='{task}'].modeler-problem").count() == 1
     problem.click()
@@ -158,3 +158,36 @@ def test_an_unknown_service_is_refused_and_its_element_highlighted(page, live: L
     )
     check_page(page, "modeler-refused")
     assert len(live.engine.repository.list(DOSSIER_PROCESS)) == versions  # nothing stored
+
+
+def test_a_diagram_from_camunda_modeler_is_imported_with_its_report(
+    page, live: Live, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    engine = live.engine
+    current = engine.repository.latest(DOSSIER_PROCESS)
+    diagram = engine.repository.files(current.id)["fact_dossier.bpmn"]
+    drawn = diagram.replace(
+        'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"',
+        'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" '
+        'xmlns:camunda="http://camunda.org/schema/1.0/bpmn"',
+    ).replace(
+        '<bpmn:serviceTask id="receipt_email_task"',
+        '<bpmn:serviceTask id="receipt_email_task" camunda:asyncBefore="true"',
+    )  # fmt: skip
+    assert drawn.count("camunda:asyncBefore") == 1
+    path = tmp_path / "dossier-camunda.bpmn"
+    path.write_text(drawn)
+    sign_in(page, live, "mission.fact")
+    page.goto(f"{live.url}/modeles")
+    page.set_input_files(f"#import-{DOSSIER_PROCESS}", str(path))
+    page.locator("form.import-form", has=page.locator(f"#import-{DOSSIER_PROCESS}")).locator(
+        "button"
+    ).click()
+    assert "enregistré en brouillon" in page.locator("[role=status]").inner_text()
+    row = page.locator("ul.import-report li[data-element=receipt_email_task]")
+    assert "camunda:asyncBefore" in row.inner_text() and "signalé" in row.inner_text()
+    check_page(page, "modeler-imported")
+    latest = engine.repository.list(DOSSIER_PROCESS)[-1]
+    assert latest.state == "draft" and latest.comment == "importé de dossier-camunda.bpmn"
+    stored = engine.repository.files(latest.id)["fact_dossier.bpmn"]
+    assert "camunda" not in stored and 'id="receipt_email_task"' in stored

@@ -10,10 +10,10 @@ from flask.views import MethodView
 from flask_smorest.fields import Upload
 
 from engine import DeploymentError, NotFoundError
-from engine.imports import import_bpmn
 from workflows import changes
 from workflows.fact.roles import MANAGERS
 from workflows.fact.what_if import MAX_APPLICATIONS, what_if
+from workflows.imports import import_files
 
 from ..auth import current_account, requires
 from ..engine_access import current_engine
@@ -266,23 +266,8 @@ class ProcessImports(MethodView):
         """Import files drawn in Camunda Modeler (Camunda 7 or 8) or bpmn.io as a draft version:
         each `.bpmn` is rewritten for this engine, with a report of what was mapped and what
         was left out. A draft refused on validation lists that report under `errors.report`."""
-        files, report = {}, []
-        for name, content in _uploaded().items():
-            if name.endswith(".bpmn"):
-                result = import_bpmn(content, filename=name)
-                content = result.content
-                report.extend(result.report)
-            files[name] = content
-        try:
-            version = current_engine().repository.deploy(
-                process_id, files, author=current_account().username, comment=form["comment"],
-                draft=True,
-            )  # fmt: skip
-        except DeploymentError as exc:
-            if not report:
-                raise
-            notes = ImportNoteSchema(many=True).dump(report)
-            raise DeploymentError(
-                str(exc), field=exc.field, errors={**exc.errors, "report": notes}
-            ) from exc
+        version, report = import_files(
+            current_engine(), process_id, _uploaded(), actor=current_account().username,
+            comment=form["comment"],
+        )  # fmt: skip
         return {"version": version, "report": report}

@@ -17,6 +17,7 @@ from . import (
     commission,
     cse,
     dashboard,
+    file_editors,
     instruction,
     instruction_list,  # noqa: F401 - its routes are the instruction blueprint's
     modeler,
@@ -38,7 +39,8 @@ CONTENT_SECURITY_POLICY = (
 
 def init_app(app: Flask) -> None:
     for module in (public, account, applicant, cse, instruction, commission, reviews, staff,
-                   operations, dashboard, call_settings, people, modeler):  # fmt: skip
+                   operations, dashboard, call_settings, people, modeler,
+                   file_editors):  # fmt: skip
         app.register_blueprint(module.bp)
     app.jinja_env.filters.update(
         datetime_fr=french.datetime_fr,

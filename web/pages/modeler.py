@@ -9,12 +9,13 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from engine import ConflictError, EngineError, ForbiddenError, NotFoundError
+from engine import ConflictError, DeploymentError, EngineError, ForbiddenError, NotFoundError
 from engine.models import ProcessVersion
 from workflows import changes
 from workflows.fact.positions import process_file
 from workflows.fact.roles import ADMIN, MANAGERS, OBSERVER
 from workflows.fact.what_if import what_if
+from workflows.imports import import_files
 
 from ..engine_access import current_engine
 from .guards import only
@@ -22,6 +23,7 @@ from .guards import only
 bp = Blueprint("modeler", __name__, url_prefix="/modeles")
 
 WHAT_IF_APPLICATIONS = 5
+MAX_IMPORT = 5 * 2**20
 
 
 def _versions_by_process() -> dict[str, list[ProcessVersion]]:
@@ -259,3 +261,33 @@ def migrate(version_id: int) -> Any:
     if not moved and not refused:
         flash("Choisissez les instances à migrer.", "warning")
     return redirect(_next())
+
+
+@bp.post("/<process_id>/import")
+@login_required
+def import_diagram(process_id: str) -> Any:
+    """A `.bpmn` drawn in Camunda Modeler or bpmn.io in place of the process's diagram, saved
+    as a draft with the version's other files; the page says what was mapped or left out."""
+    only(*MANAGERS)
+    current = _current(process_id)
+    upload = request.files.get("fichier")
+    name = (upload.filename or "") if upload else ""
+    if current is None or not name.endswith(".bpmn"):
+        flash("Choisissez un fichier .bpmn à importer dans un processus existant.", "warning")
+        return redirect(url_for("modeler.versions"))
+    content = upload.read(MAX_IMPORT + 1)
+    files = {n: c.encode() for n, c in current_engine().repository.files(current.id).items()}
+    files[_main_file(current)] = content  # the diagram replaced, under its name
+    version, report, problems = None, [], {}
+    try:
+        version, report = import_files(
+            current_engine(), process_id, files, actor=current_user.username,
+            comment=f"importé de {name}",
+        )  # fmt: skip
+    except DeploymentError as exc:
+        problems = {k: v for k, v in exc.errors.items() if k != "report"} or {"files": [str(exc)]}
+        report = exc.errors.get("report", [])
+    notes = [note if isinstance(note, dict) else asdict(note) for note in report]
+    return render_template("modeler/imported.html", process_id=process_id, name=name,
+                           version=version, report=notes, problems=problems,
+                           current=current)  # fmt: skip

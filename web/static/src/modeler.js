@@ -10,25 +10,15 @@ import ConcertoPropertiesProvider from './modeler/provider';
 import translations from './modeler/translations';
 import spiffworkflow from './modeler/spiffworkflow.json';
 import { lint } from './modeler/lint';
+import { filesWith, json, problemsOf, readFile, say } from './file-editors/drafts';
 
 var ConcertoModule = {
   __init__: ['concertoPropertiesProvider'],
   concertoPropertiesProvider: ['type', ConcertoPropertiesProvider]
 };
 
-function json(element, name, fallback) {
-  try { return JSON.parse(element.getAttribute(name)) || fallback; } catch (e) { return fallback; }
-}
-
-function say(root, text, kind) {
-  var status = root.querySelector('[data-modeler-status]');
-  status.textContent = text;
-  status.className = 'notice ' + (kind || '');
-  status.hidden = false;
-}
-
 function showProblems(root, modeler, problems) {
-  var list = root.querySelector('[data-modeler-problems]');
+  var list = root.querySelector('[data-editor-problems]');
   var canvas = modeler.get('canvas');
   var registry = modeler.get('elementRegistry');
   registry.forEach(function (element) {
@@ -37,6 +27,21 @@ function showProblems(root, modeler, problems) {
   });
   list.innerHTML = '';
   list.closest('section').hidden = problems.length === 0;
+  // Warnings (bpmnlint's, which do not stop a save) fold under one line after the problems.
+  var warnings = problems.filter(function (p) { return !p.blocking; });
+  var folded = null;
+  if (warnings.length) {
+    var details = document.createElement('details');
+    var summary = document.createElement('summary');
+    summary.textContent = warnings.length + ' remarque(s) à revoir, qui n\'empêchent pas l\'enregistrement';
+    folded = document.createElement('ul');
+    details.appendChild(summary);
+    details.appendChild(folded);
+    var holder = document.createElement('li');
+    holder.className = 'warning warnings';
+    holder.appendChild(details);
+    list.appendChild(holder);
+  }
   problems.forEach(function (problem) {
     var item = document.createElement('li');
     var shape = problem.element_id && registry.get(problem.element_id);
@@ -44,7 +49,7 @@ function showProblems(root, modeler, problems) {
       canvas.addMarker(shape.id, problem.blocking ? 'modeler-problem' : 'modeler-warning');
       var button = document.createElement('button');
       button.type = 'button';
-      button.className = 'link-button';
+      button.className = 'link';
       button.textContent = problem.text;
       button.setAttribute('data-element', shape.id);
       button.addEventListener('click', function () {
@@ -56,7 +61,7 @@ function showProblems(root, modeler, problems) {
       item.textContent = problem.text;
     }
     item.className = problem.blocking ? 'problem' : 'warning';
-    list.appendChild(item);
+    if (problem.blocking) { list.insertBefore(item, list.querySelector('li.warnings')); } else { folded.appendChild(item); }
   });
 }
 
@@ -71,37 +76,8 @@ function named(modeler, problems) {
   });
 }
 
-function fromEngine(problem) {
-  var problems = [];
-  var errors = problem.errors || {};
-  Object.keys(errors).forEach(function (id) {
-    (Array.isArray(errors[id]) ? errors[id] : [errors[id]]).forEach(function (text) {
-      problems.push({ element_id: id, text: String(text), blocking: true });
-    });
-  });
-  if (!problems.length) { problems.push({ element_id: '', text: problem.detail || problem.title, blocking: true }); }
-  return problems;
-}
-
-async function filesOf(root, edited, xml) {
-  var form = new FormData();
-  var base = root.getAttribute('data-files-url');
-  var names = json(root, 'data-files', []);
-  for (var i = 0; i < names.length; i++) {
-    var name = names[i];
-    if (name === edited) {
-      form.append('files', new Blob([xml], { type: 'application/xml' }), name);
-    } else {
-      var response = await fetch(base + encodeURIComponent(name), { credentials: 'same-origin' });
-      if (!response.ok) { throw new Error(name + ' : ' + response.status); }
-      form.append('files', await response.blob(), name);
-    }
-  }
-  return form;
-}
-
 async function save(root, modeler) {
-  var button = root.querySelector('[data-modeler-save]');
+  var button = root.querySelector('[data-editor-save]');
   button.disabled = true;
   try {
     say(root, 'Vérification du diagramme…');
@@ -112,8 +88,7 @@ async function save(root, modeler) {
       return;
     }
     var result = await modeler.saveXML({ format: true });
-    var edited = root.getAttribute('data-file');
-    var form = await filesOf(root, edited, result.xml);
+    var form = await filesWith(root, root.getAttribute('data-file'), result.xml, 'application/xml');
     form.append('comment', root.querySelector('#version-comment').value);
     var token = document.querySelector('meta[name="csrf-token"]').content;
     var response = await fetch(root.getAttribute('data-save-url'), {
@@ -122,13 +97,16 @@ async function save(root, modeler) {
     var body = await response.json();
     if (response.status === 201) {
       showProblems(root, modeler, found);
-      var done = root.querySelector('[data-modeler-saved]');
+      var done = root.querySelector('[data-editor-saved]');
       done.hidden = false;
       done.querySelector('[data-version]').textContent = String(body.version);
       done.querySelector('a').href = root.getAttribute('data-compare-url').replace('__id__', body.id);
       say(root, 'Version ' + body.version + ' enregistrée en brouillon : la validation est passée.', 'success');
     } else {
-      showProblems(root, modeler, fromEngine(body).concat(found));
+      var refused = problemsOf(body).map(function (p) {
+        return { element_id: p.key, text: p.text, blocking: true };
+      });
+      showProblems(root, modeler, refused.concat(found));
       say(root, "Le diagramme n'est pas enregistré : corrigez les problèmes signalés.", 'warning');
     }
   } catch (error) {
@@ -146,13 +124,11 @@ async function open(root) {
     moddleExtensions: { spiffworkflow: spiffworkflow },
     concertoCatalogue: json(root, 'data-catalogue', { forms: [], decisions: {}, services: {} })
   });
-  var base = root.getAttribute('data-files-url');
-  var response = await fetch(base + encodeURIComponent(root.getAttribute('data-file')), { credentials: 'same-origin' });
-  if (!response.ok) { throw new Error('diagram ' + response.status); }
+  var response = await readFile(root, root.getAttribute('data-file'));
   await modeler.importXML(await response.text());
   modeler.get('canvas').zoom('fit-viewport');
   window.concertoModeler = modeler;  // for tests and the browser console
-  root.querySelector('[data-modeler-save]').addEventListener('click', function () { save(root, modeler); });
+  root.querySelector('[data-editor-save]').addEventListener('click', function () { save(root, modeler); });
   root.classList.add('modeler-ready');
 }
 
