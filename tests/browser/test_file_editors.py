@@ -31,6 +31,8 @@ def _open_from_versions(page, live: Live, name: str, screen: str = "") -> None: 
         check_page(page, screen)
     section = page.locator("section", has=page.locator("h2", has_text=f"({DOSSIER_PROCESS})"))
     row = section.locator("tbody tr", has=page.locator(".tag", has_text="en service"))
+    if name.endswith(".form"):  # the forms are listed under one line, folded
+        row.locator("details.inline-list summary").click()
     row.locator("a", has_text=name).click()
     page.wait_for_selector(".file-editor.editor-ready")
 
