@@ -22,6 +22,7 @@ import workflows
 from engine import Engine, EngineError
 from engine.worker import Worker, WorkerSettings
 from handlers.mailsink import start_sink
+from workflows.demo_changes import ensure_demo_proposal
 from workflows.fact import calls
 from workflows.fact.demo import (
     CSE_SECRETARIES,
@@ -84,6 +85,7 @@ def run(host: str, port: int, database_url: str | None) -> None:
     demo = ensure_demo_users(engine)
     demo_call = ensure_demo_call(engine)
     ensure_demo_dossiers(engine)
+    ensure_demo_proposal(engine)
     children = []
     worker_env = dict(os.environ)
     worker_env.setdefault("BASE_URL", f"http://{host}:{port}")  # where mails lead to

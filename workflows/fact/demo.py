@@ -95,6 +95,8 @@ DEMO_TOUR = [
     ("evaluatrice", "une évaluation à faire (Mes évaluations, DEMO)"),
     ("commission", "les séances de la commission (Espace de travail)"),
     ("mission.fact", "les courriels envoyés (Courriels) ; une convention à contresigner"),
+    ("admin", "une nouvelle version du dossier à accepter ou renvoyer (Modèles)"),
+    ("cse", "la même proposition, à lire et commenter (Modèles)"),
 ]
 # The CSE secretaries the demo dossiers name: the link of the mail to the first, read in
 # "Courriels", opens the CSE's answer page (no account); the second has answered already.

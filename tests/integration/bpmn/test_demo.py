@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from engine import Engine, EngineConfig
-from workflows import SERVICES, SUMMARIES
+from workflows import SERVICES, SUMMARIES, changes
+from workflows.demo_changes import ensure_demo_proposal
 from workflows.fact import calls
 from workflows.fact.cse import cse_status
 from workflows.fact.demo import (
@@ -59,5 +60,22 @@ def test_demo_dossiers_at_every_stage_made_once(sqlite_url: str) -> None:
         assert sorted(asked) == sorted(CSE_SECRETARIES.values())
         ensure_demo_dossiers(engine)  # a second run adds nothing
         assert len(labels(engine, "porteur")) == 3
+    finally:
+        engine.close()
+
+
+def test_demo_proposal_waits_for_the_administrator_once(sqlite_url: str) -> None:
+    engine = Engine(EngineConfig(database_url=sqlite_url, services=SERVICES, summaries=SUMMARIES))
+    try:
+        engine.management.create_schema()
+        calls.deploy(engine)
+        ensure_demo_users(engine)
+        proposal_id = ensure_demo_proposal(engine)
+        assert proposal_id is not None and ensure_demo_proposal(engine) is None
+        (proposal,) = changes.proposals(engine)
+        assert proposal.state == "open" and proposal.invitees == ("evaluatrice",)
+        assert [(c.author, c.element_name) for c in proposal.comments] == [("cse", "Relance J+7")]
+        diff = engine.repository.diff(proposal.base_version_id, proposal.version_id)
+        assert [c.element_id for c in diff.elements] == ["convention_reminder7_timer"]
     finally:
         engine.close()
