@@ -97,7 +97,8 @@ def test_a_timer_change_is_saved_compared_proposed_commented_accepted_deployed(
     check_page(page, "modeler-proposal-commented")
 
     _as(page, live, "approbation")
-    page.goto(proposal_url)
+    assert "votre décision est attendue" in page.locator("main").inner_text()  # Espace de travail
+    page.click("text=version proposée par mission.fact")
     page.check("input[name=decision][value=accept]")
     page.fill("#reason", "Accepté après lecture des commentaires du CSE.")
     page.click("button:has-text('Enregistrer la décision')")

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user, login_required
 
 from handlers.mailsink import read_sink
-from workflows import PROJECT_ROOT
+from workflows import PROJECT_ROOT, changes
 from workflows.fact.calls import CALL_PROCESS
 from workflows.fact.roles import COMMISSION, MANAGERS
 
@@ -25,7 +25,10 @@ def space() -> Any:
     sessions = []
     if current_user.has_any((*MANAGERS, COMMISSION)):  # each call's commission session
         sessions = current_engine().runtime.query().process(CALL_PROCESS).list()
-    return render_template("staff/space.html", sessions=sessions)
+    roles, username = current_user.user.roles, current_user.username
+    proposals = [p for p in changes.proposals(current_engine())  # the versions to read or decide
+                 if p.state == "open" and changes.may_read(roles, username, p)]  # fmt: skip
+    return render_template("staff/space.html", sessions=sessions, proposals=proposals)
 
 
 @bp.get("/courriels")
