@@ -51,8 +51,41 @@ var panel = {
 
 var all = Object.assign({}, diagram, panel);
 
+// The panel's header names the element's type as words ("Timer Boundary Event (Non
+// Interrupting)"): the kind, then what defines it.
+var TYPES = {
+  'Task': 'Tâche', 'User Task': 'Tâche utilisateur', 'Service Task': 'Tâche de service',
+  'Send Task': "Tâche d'envoi", 'Receive Task': 'Tâche de réception', 'Script Task': 'Tâche de script',
+  'Business Rule Task': 'Tâche de règle métier', 'Manual Task': 'Tâche manuelle',
+  'Call Activity': "Activité d'appel", 'Start Event': 'Événement de début', 'End Event': 'Événement de fin',
+  'Boundary Event': 'Événement de bordure', 'Intermediate Catch Event': 'Événement intermédiaire (attente)',
+  'Intermediate Throw Event': 'Événement intermédiaire (émission)', 'Exclusive Gateway': 'Passerelle exclusive',
+  'Parallel Gateway': 'Passerelle parallèle', 'Inclusive Gateway': 'Passerelle inclusive',
+  'Event Based Gateway': 'Passerelle à événements', 'Complex Gateway': 'Passerelle complexe',
+  'Sequence Flow': 'Flux de séquence', 'Conditional Flow': 'Flux conditionnel', 'Default Flow': 'Flux par défaut',
+  'Message Flow': 'Flux de message', 'Expanded Sub Process': 'Sous-processus déplié',
+  'Collapsed Sub Process': 'Sous-processus replié', 'Event Sub Process': 'Sous-processus événementiel',
+  'Ad Hoc Sub Process': 'Sous-processus ad hoc', 'Transaction': 'Transaction', 'Participant': 'Participant',
+  'Lane': 'Couloir', 'Process': 'Processus', 'Collaboration': 'Collaboration',
+  'Text Annotation': 'Annotation', 'Group': 'Groupe', 'Data Object Reference': 'Objet de données',
+  'Data Store Reference': 'Stock de données'
+};
+var DEFINED = {
+  'Timer': 'minuteur', 'Message': 'message', 'Signal': 'signal', 'Error': 'erreur',
+  'Escalation': 'escalade', 'Conditional': 'conditionnel', 'Terminate': 'terminal',
+  'Compensate': 'compensation', 'Cancel': 'annulation', 'Link': 'lien'
+};
+var TYPE = /^(?:(Timer|Message|Signal|Error|Escalation|Conditional|Terminate|Compensate|Cancel|Link) )?(.+?)( \(Non Interrupting\))?$/;
+
+function typeLabel(text) {
+  var found = TYPE.exec(text);
+  if (!found || !TYPES[found[2]]) { return null; }
+  return TYPES[found[2]] + (found[1] ? ' ' + DEFINED[found[1]] : '') +
+    (found[3] ? ' (non interruptif)' : '');
+}
+
 function translate(template, replacements) {
-  var text = all[template] || template;
+  var text = all[template] || typeLabel(template) || template;
   return text.replace(/{([^}]+)}/g, function (_, key) {
     return (replacements || {})[key] !== undefined ? replacements[key] : '{' + key + '}';
   });
