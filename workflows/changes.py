@@ -136,11 +136,16 @@ def render_change_mail(payload: Mapping[str, Any], base_url: str | None = None) 
 
 
 def proposals(engine: Engine, version_id: int | None = None) -> list[Proposal]:
-    """The proposals of a version (or of every version), oldest first."""
+    """The proposals of a version (or of every version), by version, oldest first."""
     query = engine.runtime.query().process(CHANGE_PROCESS)
     if version_id is not None:
         query = query.business_key_prefix(f"version-{version_id}/")
-    return [_proposal(engine, instance) for instance in query.list()]
+
+    def order(instance: Instance) -> tuple[int, int]:  # version, then n of `version-<id>/<n>`
+        version, n = (instance.business_key or "version-0/0").removeprefix("version-").split("/")
+        return int(version), int(n)
+
+    return [_proposal(engine, instance) for instance in sorted(query.list(), key=order)]
 
 
 def get(engine: Engine, proposal_id: str) -> Proposal:

@@ -9,12 +9,11 @@ from typing import Any
 from flask import Blueprint, abort, render_template
 from flask_login import login_required
 
-from engine import NotFoundError
 from engine.models import ProcessVersion
 from workflows.fact.roles import MANAGERS
 
-from ..engine_access import current_engine
 from .guards import only
+from .modeler import current_version, version_or_404
 
 bp = Blueprint("file_editors", __name__, url_prefix="/modeles")
 
@@ -24,20 +23,10 @@ def _file_of(version_id: int, name: str, suffix: str) -> ProcessVersion:
     file of another kind)."""
     if not name.endswith(suffix):
         abort(404)
-    try:
-        version = current_engine().repository.get(version_id)
-    except NotFoundError:
-        abort(404)
+    version = version_or_404(version_id)
     if name not in version.files:
         abort(404)
     return version
-
-
-def _current(process_id: str) -> ProcessVersion | None:
-    try:
-        return current_engine().repository.latest(process_id)
-    except NotFoundError:
-        return None
 
 
 @bp.get("/versions/<int:version_id>/decisions/<name>")
@@ -46,7 +35,7 @@ def decisions(version_id: int, name: str) -> Any:
     only(*MANAGERS)
     version = _file_of(version_id, name, ".dmn")
     return render_template("file_editors/decisions.html", version=version, file=name,
-                           current=_current(version.process_id))  # fmt: skip
+                           current=current_version(version.process_id))  # fmt: skip
 
 
 @bp.get("/versions/<int:version_id>/formulaires/<name>")
@@ -55,4 +44,4 @@ def form(version_id: int, name: str) -> Any:
     only(*MANAGERS)
     version = _file_of(version_id, name, ".form")
     return render_template("file_editors/form.html", version=version, file=name,
-                           current=_current(version.process_id))  # fmt: skip
+                           current=current_version(version.process_id))  # fmt: skip

@@ -34,14 +34,16 @@ def _versions_by_process() -> dict[str, list[ProcessVersion]]:
     return {pid: sorted(vs, key=lambda v: -v.version) for pid, vs in sorted(grouped.items())}
 
 
-def _version(version_id: int) -> ProcessVersion:
+def version_or_404(version_id: int) -> ProcessVersion:
+    """A version, or a 404 page."""
     try:
         return current_engine().repository.get(version_id)
     except NotFoundError:
         abort(404)
 
 
-def _current(process_id: str) -> ProcessVersion | None:
+def current_version(process_id: str) -> ProcessVersion | None:
+    """The version new instances of a process follow (None before its first deployment)."""
     try:
         return current_engine().repository.latest(process_id)
     except NotFoundError:
@@ -65,7 +67,7 @@ def versions() -> Any:
     proposals: dict[int, list[changes.Proposal]] = {}
     for proposal in changes.proposals(engine):
         proposals.setdefault(proposal.version_id, []).append(proposal)
-    current = {pid: _current(pid) for pid in grouped}
+    current = {pid: current_version(pid) for pid in grouped}
     return render_template("modeler/versions.html", grouped=grouped, current=current,
                            proposals=proposals, main_file=_main_file)  # fmt: skip
 
@@ -74,11 +76,11 @@ def versions() -> Any:
 @login_required
 def editor(version_id: int) -> Any:
     only(*MANAGERS)
-    version = _version(version_id)
+    version = version_or_404(version_id)
     name = request.args.get("fichier") or _main_file(version)
     if name not in version.files or not name.endswith(".bpmn"):
         abort(404)
-    current = _current(version.process_id)
+    current = current_version(version.process_id)
     catalogue = current_engine().repository.catalogue(version_id)
     return render_template(
         "modeler/editor.html", version=version, file=name, current=current,
@@ -92,7 +94,7 @@ def editor(version_id: int) -> Any:
 def compare_current(version_id: int) -> Any:
     """A version beside the one in service."""
     only(*MANAGERS)
-    current = _current(_version(version_id).process_id)
+    current = current_version(version_or_404(version_id).process_id)
     if current is None or current.id == version_id:
         flash("Aucune autre version en service à comparer.", "warning")
         return redirect(url_for("modeler.versions"))
@@ -104,7 +106,7 @@ def compare_current(version_id: int) -> Any:
 def compare(from_id: int, to_id: int) -> Any:
     """Two versions: the diagrams coloured, the elements changed; on POST the what-if too."""
     only(*MANAGERS)
-    before, after = _version(from_id), _version(to_id)
+    before, after = version_or_404(from_id), version_or_404(to_id)
     try:
         changed = current_engine().repository.diff(from_id, to_id)
     except EngineError as exc:
@@ -166,8 +168,8 @@ def _readable(proposal_id: str) -> changes.Proposal:
 def proposal(proposal_id: str) -> Any:
     found = _readable(proposal_id)
     engine = current_engine()
-    version = _version(found.version_id)
-    base = _version(found.base_version_id) if found.base_version_id else None
+    version = version_or_404(found.version_id)
+    base = version_or_404(found.base_version_id) if found.base_version_id else None
     changed = engine.repository.diff(base.id, version.id) if base else None
     counts: dict[str, int] = {}
     for comment in found.comments:
@@ -269,7 +271,7 @@ def import_diagram(process_id: str) -> Any:
     """A `.bpmn` drawn in Camunda Modeler or bpmn.io in place of the process's diagram, saved
     as a draft with the version's other files; the page says what was mapped or left out."""
     only(*MANAGERS)
-    current = _current(process_id)
+    current = current_version(process_id)
     upload = request.files.get("fichier")
     name = (upload.filename or "") if upload else ""
     if current is None or not name.endswith(".bpmn"):
