@@ -191,3 +191,45 @@ def test_a_diagram_from_camunda_modeler_is_imported_with_its_report(
     assert latest.state == "draft" and latest.comment == "importé de dossier-camunda.bpmn"
     stored = engine.repository.files(latest.id)["fact_dossier.bpmn"]
     assert "camunda" not in stored and 'id="receipt_email_task"' in stored
+
+
+def _group(page, element_id: str, title: str):  # type: ignore[no-untyped-def]
+    """Select an element (through the modeler, as the problem list does) and open a group."""
+    page.evaluate(
+        "id => { const m = window.concertoModeler;"
+        " m.get('selection').select(m.get('elementRegistry').get(id)); }",
+        element_id,
+    )
+    header = page.locator(".bio-properties-panel-group-header", has_text=title)
+    if "open" not in (header.get_attribute("class") or "").split():  # the panel remembers
+        header.click()
+    return page.locator(".bio-properties-panel-group", has=header)
+
+
+def test_the_panel_shows_and_edits_what_the_engine_reads(page, live: Live) -> None:  # type: ignore[no-untyped-def]
+    sign_in(page, live, "mission.fact")
+    _open_editor(page, live)
+    form = _group(page, "eligibility_task", "Formulaire et affectation")
+    assert form.get_by_label("Formulaire").input_value() == "eligibility"
+    assert "Couloir : « Mission Fact »" in form.inner_text()
+    decision = _group(page, "precheck_task", "Décision")
+    assert decision.get_by_label("Décision évaluée").input_value() == "eligibility"
+    condition = _group(page, "flow_extension_moved", "Condition")
+    assert (
+        'reschedule["deposit_deadline"]'
+        in condition.get_by_label("Condition (Python)").input_value()
+    )
+    loop = _group(page, "review_task", "Collection parcourue")
+    assert loop.get_by_label("Collection").input_value() == "reviewers"
+    assert loop.get_by_label("Variable de l'élément").input_value() == "reviewer"
+    correlation = _group(page, "reminder_catch", "Corrélation du message")
+    assert correlation.get_by_label("Propriété de corrélation").input_value() == "call_id"
+    script = _group(page, "expire_script", "Script")
+    assert script.get_by_label("Script (Python)").input_value().strip()
+
+    # A choice in the panel is written where the engine reads it.
+    form = _group(page, "eligibility_task", "Formulaire et affectation")
+    form.get_by_label("Formulaire").select_option("review")
+    xml = page.evaluate("async () => (await window.concertoModeler.saveXML()).xml")
+    task = re.search(r'<bpmn:userTask id="eligibility_task".*?</bpmn:userTask>', xml, re.S)
+    assert task and '<spiffworkflow:property name="formKey" value="review" />' in task.group(0)

@@ -1,97 +1,13 @@
 // Concerto's own properties: what the engine reads from SpiffWorkflow extensions, edited
 // without touching XML. The catalogue (forms, decisions, services with their parameters) comes
 // from the server with the page; the base provider keeps names, timers, messages and signals.
-import { html } from 'htm/preact';
-import {
-  Group, SelectEntry, TextFieldEntry, TextAreaEntry, DescriptionEntry,
-  isSelectEntryEdited, isTextFieldEntryEdited, isTextAreaEntryEdited
-} from '@bpmn-io/properties-panel';
-import { useService } from 'bpmn-js-properties-panel';
+import { Group } from '@bpmn-io/properties-panel';
 import { is, getBusinessObject } from 'bpmn-js/lib/util/ModelUtil';
-
-var SPIFF = 'spiffworkflow:';
-
-function values(bo) {
-  var extensions = bo.get('extensionElements');
-  return extensions ? extensions.get('values') : [];
-}
-
-function extension(bo, type) {
-  return values(bo).find(function (value) { return is(value, SPIFF + type); });
-}
-
-// The extension of this type, created (with the extension list) when missing.
-function ensureExtension(element, bo, type, injector, attrs) {
-  var modeling = injector.get('modeling');
-  var factory = injector.get('bpmnFactory');
-  var found = extension(bo, type);
-  if (found) { return found; }
-  var extensions = bo.get('extensionElements');
-  if (!extensions) {
-    extensions = factory.create('bpmn:ExtensionElements', { values: [] });
-    extensions.$parent = bo;
-    modeling.updateModdleProperties(element, bo, { extensionElements: extensions });
-  }
-  var created = factory.create(SPIFF + type, attrs || {});
-  created.$parent = extensions;
-  modeling.updateModdleProperties(element, extensions, {
-    values: extensions.get('values').concat([created])
-  });
-  return created;
-}
-
-function removeExtension(element, bo, type, injector) {
-  var found = extension(bo, type);
-  if (!found) { return; }
-  var extensions = bo.get('extensionElements');
-  injector.get('modeling').updateModdleProperties(element, extensions, {
-    values: extensions.get('values').filter(function (v) { return v !== found; })
-  });
-}
-
-// spiffworkflow:properties — formKey, assignee, dueDate of a user task.
-function getProperty(bo, name) {
-  var holder = extension(bo, 'Properties');
-  var found = holder && holder.get('properties').find(function (p) { return p.name === name; });
-  return found ? found.value : '';
-}
-
-function setProperty(element, name, value, injector) {
-  var bo = getBusinessObject(element);
-  var modeling = injector.get('modeling');
-  var holder = extension(bo, 'Properties');
-  if (!value) {
-    if (!holder) { return; }
-    var kept = holder.get('properties').filter(function (p) { return p.name !== name; });
-    modeling.updateModdleProperties(element, holder, { properties: kept });
-    if (!kept.length) { removeExtension(element, bo, 'Properties', injector); }
-    return;
-  }
-  holder = ensureExtension(element, bo, 'Properties', injector, { properties: [] });
-  var found = holder.get('properties').find(function (p) { return p.name === name; });
-  if (found) {
-    modeling.updateModdleProperties(element, found, { value: value });
-  } else {
-    var property = injector.get('bpmnFactory').create(SPIFF + 'Property', { name: name, value: value });
-    property.$parent = holder;
-    modeling.updateModdleProperties(element, holder, {
-      properties: holder.get('properties').concat([property])
-    });
-  }
-}
-
-// A body-text extension (calledDecisionId, messageVariable, messagePayload).
-function getBody(bo, type) {
-  var found = extension(bo, type);
-  return found ? (found.value || '') : '';
-}
-
-function setBody(element, type, value, injector) {
-  var bo = getBusinessObject(element);
-  if (!value) { removeExtension(element, bo, type, injector); return; }
-  var found = ensureExtension(element, bo, type, injector, { value: value });
-  injector.get('modeling').updateModdleProperties(element, found, { value: value });
-}
+import {
+  SPIFF, extension, ensureExtension, removeExtension, getProperty, setProperty, getBody, setBody,
+  setBodyOn
+} from './extensions';
+import { textEntry, areaEntry, selectEntry, noteEntry, choices } from './entries';
 
 function laneOf(element, registry) {
   var bo = getBusinessObject(element);
@@ -99,66 +15,6 @@ function laneOf(element, registry) {
     return is(e, 'bpmn:Lane') && (e.businessObject.flowNodeRef || []).indexOf(bo) >= 0;
   })[0];
   return lane ? lane.businessObject.name : null;
-}
-
-function textEntry(id, label, description, get, set) {
-  return {
-    id: id,
-    isEdited: isTextFieldEntryEdited,
-    component: function (props) {
-      var debounce = useService('debounceInput');
-      return html`<${TextFieldEntry} element=${props.element} id=${id} label=${label}
-        description=${description} debounce=${debounce}
-        getValue=${function () { return get(props.element); }}
-        setValue=${function (value) { set(props.element, value); }} />`;
-    }
-  };
-}
-
-function areaEntry(id, label, description, get, set) {
-  return {
-    id: id,
-    isEdited: isTextAreaEntryEdited,
-    component: function (props) {
-      var debounce = useService('debounceInput');
-      return html`<${TextAreaEntry} element=${props.element} id=${id} label=${label}
-        description=${description} debounce=${debounce} rows=${4} monospace=${true}
-        getValue=${function () { return get(props.element); }}
-        setValue=${function (value) { set(props.element, value); }} />`;
-    }
-  };
-}
-
-function selectEntry(id, label, description, options, get, set) {
-  return {
-    id: id,
-    isEdited: isSelectEntryEdited,
-    component: function (props) {
-      return html`<${SelectEntry} element=${props.element} id=${id} label=${label}
-        description=${description}
-        getValue=${function () { return get(props.element); }}
-        setValue=${function (value) { set(props.element, value); }}
-        getOptions=${function () { return options(props.element); }} />`;
-    }
-  };
-}
-
-function noteEntry(id, text) {
-  return {
-    id: id,
-    component: function (props) {
-      return html`<${DescriptionEntry} element=${props.element} id=${id} value=${text(props.element)} />`;
-    }
-  };
-}
-
-function choices(names, labels, current) {
-  var options = [{ value: '', label: '<aucun>' }];
-  names.forEach(function (name) { options.push({ value: name, label: labels ? labels(name) : name }); });
-  if (current && names.indexOf(current) < 0) {
-    options.push({ value: current, label: current + ' (inconnu)' });
-  }
-  return options;
 }
 
 function userTaskEntries(catalogue, injector) {
@@ -346,12 +202,6 @@ function correlationEntries(element, injector) {
       function (el, value) { setBodyOn(el, messageDefinition(el), 'MessageVariable', value, injector); }));
   }
   return definition ? entries : [];
-}
-
-function setBodyOn(element, holder, type, value, injector) {
-  if (!value) { removeExtension(element, holder, type, injector); return; }
-  var found = ensureExtension(element, holder, type, injector, { value: value });
-  injector.get('modeling').updateModdleProperties(element, found, { value: value });
 }
 
 function group(id, label, entries) {
