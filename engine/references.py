@@ -17,6 +17,7 @@ from typing import Any
 
 from lxml import etree
 
+from .catalogue import service_parameters
 from .constructs import BPMN
 from .problems import Problem
 
@@ -141,8 +142,7 @@ def _parameter_problems(name: str, service: Callable[..., Any], given: list[str]
         return []
     except TypeError:
         pass
-    kinds = (Parameter.POSITIONAL_OR_KEYWORD, Parameter.KEYWORD_ONLY)
-    accepted = [p for p in list(signature.parameters.values())[1:] if p.kind in kinds]
+    accepted = service_parameters(service) or []
     takes_any = any(p.kind == Parameter.VAR_KEYWORD for p in signature.parameters.values())
     names = {p.name for p in accepted}
     problems = [
@@ -153,7 +153,7 @@ def _parameter_problems(name: str, service: Callable[..., Any], given: list[str]
     problems += [
         f"le service « {name} » attend le paramètre « {p.name} »"
         for p in accepted
-        if p.default is Parameter.empty and p.name not in given
+        if p.required and p.name not in given
     ]
     return problems or [f"le service « {name} » ne s'appelle pas avec ces paramètres"]
 

@@ -218,8 +218,11 @@ def deploy(engine: Engine, version_id: int, *, actor: str) -> ProcessVersion:
     """Make a saved version current. A draft of a process people work in (one with running
     instances) must have been accepted; a version deployed before may be made current again."""
     version = engine.repository.get(version_id)
-    accepted = any(p.state == "accepted" for p in proposals(engine, version_id))
-    if version.state == "draft" and not accepted and in_service(engine, version.process_id):
+    if (
+        version.state == "draft"
+        and in_service(engine, version.process_id)
+        and not any(p.state == "accepted" for p in proposals(engine, version_id))
+    ):
         raise ConflictError(
             f"la version {version.version} de {version.process_id} n'a pas été acceptée : "
             "proposez-la, l'approbateur décide avant tout déploiement"
@@ -283,13 +286,18 @@ def _proposal(engine: Engine, instance: Instance) -> Proposal:
     values = instance.variables
     version_id = int(values["version_id"])
     names = elements(engine, version_id) if values.get("comments") else {}
-    tasks = engine.tasks.query().instance(instance.id).element(DECISION_TASK).list()
     decision = values.get("decision")
     state = "open" if instance.status != "completed" else (
         "accepted" if decision == ACCEPT else "sent_back"
     )  # fmt: skip
-    decided = [a.actor for a in engine.history.activities(instance.id)
-               if a.element_id == DECISION_TASK and a.state == "completed"]  # fmt: skip
+    # Open: the decision task waits; decided: who completed it. Each is read only then.
+    tasks: list[Any] = []
+    decided: list[str | None] = []
+    if state == "open":
+        tasks = engine.tasks.query().instance(instance.id).element(DECISION_TASK).list()
+    else:
+        decided = [a.actor for a in engine.history.activities(instance.id)
+                   if a.element_id == DECISION_TASK and a.state == "completed"]  # fmt: skip
     return Proposal(
         id=instance.id,
         version_id=version_id,

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import io
 
+from tests.unit.engine.import_samples import diagram
+
 from .conftest import Api
 
 # start -> review (user task) -> notify (external task) -> gateway (JUEL condition) -> end
-CAMUNDA_7 = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
-    xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
-    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-    xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
-    id="Definitions_1" targetNamespace="http://bpmn.io/schema/bpmn"
-    exporter="Camunda Modeler" exporterVersion="5.20.0">
-  <bpmn:process id="camunda_grant" name="Subvention importée" isExecutable="true"
-      camunda:historyTimeToLive="180">
-    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review" />
+CAMUNDA_7 = diagram(
+    """
     <bpmn:userTask id="review" name="Relire" camunda:formKey="embedded:app:forms/review.html"
         camunda:assignee="${holder}" camunda:candidateGroups="staff" camunda:priority="80">
       <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
@@ -45,17 +37,10 @@ CAMUNDA_7 = """<?xml version="1.0" encoding="UTF-8"?>
     </bpmn:sequenceFlow>
     <bpmn:sequenceFlow id="f5" sourceRef="gw" targetRef="done" />
     <bpmn:endEvent id="done"><bpmn:incoming>f4</bpmn:incoming><bpmn:incoming>f5</bpmn:incoming>
-    </bpmn:endEvent>
-  </bpmn:process>
-  <bpmndi:BPMNDiagram id="BPMNDiagram_1">
-    <bpmndi:BPMNPlane id="BPMNPlane_1" bpmnElement="camunda_grant">
-      <bpmndi:BPMNShape id="start_di" bpmnElement="start">
-        <dc:Bounds x="152" y="102" width="36" height="36" />
-      </bpmndi:BPMNShape>
-    </bpmndi:BPMNPlane>
-  </bpmndi:BPMNDiagram>
-</bpmn:definitions>
-"""
+    </bpmn:endEvent>""",
+    vendor="camunda", process_id="camunda_grant", name="Subvention importée",
+    attributes=' camunda:historyTimeToLive="180"',
+).decode()  # fmt: skip
 
 
 def upload(api: Api, content: bytes, name: str = "camunda_grant.bpmn", user: str = "staff"):  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from engine import ConflictError, DeploymentError, EngineError, ForbiddenError, NotFoundError
 from engine.models import ProcessVersion
 from workflows import changes
-from workflows.fact.positions import process_file
+from workflows.fact.positions import diagram_name, process_file
 from workflows.fact.roles import ADMIN, MANAGERS, OBSERVER
 from workflows.fact.what_if import what_if
 from workflows.imports import import_files
@@ -52,10 +52,9 @@ def current_version(process_id: str) -> ProcessVersion | None:
 
 def _main_file(version: ProcessVersion) -> str:
     """The .bpmn file of a version that declares its process (the one people edit)."""
-    diagrams = [name for name in version.files if name.endswith(".bpmn")]
-    content = process_file(current_engine(), version.id, version.process_id)
     files = current_engine().repository.files(version.id)
-    return next((name for name in diagrams if files[name] == content), diagrams[0])
+    found = diagram_name(files, version.process_id)
+    return found or next(name for name in version.files if name.endswith(".bpmn"))
 
 
 @bp.get("")

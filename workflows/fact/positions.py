@@ -5,6 +5,7 @@ a pending timer), counted for a call's map; and for one dossier, the elements it
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lxml import etree
@@ -48,11 +49,18 @@ def position_of(engine: Engine, dossier: Instance) -> DossierPosition:
 
 def process_file(engine: Engine, version_id: int, process_id: str) -> str:
     """The BPMN file of a deployed version that holds this process."""
+    files = engine.repository.files(version_id)
+    name = diagram_name(files, process_id)
+    if name is None:
+        raise NotFoundError(f"no diagram of {process_id} in version {version_id}")
+    return files[name]
+
+
+def diagram_name(files: Mapping[str, str], process_id: str) -> str | None:
+    """The name of the BPMN file among a version's files that declares this process."""
     declares = re.compile(rf'<(?:\w+:)?process\b[^>]*\bid="{re.escape(process_id)}"')
-    for name, content in engine.repository.files(version_id).items():
-        if name.endswith(".bpmn") and declares.search(content):
-            return content
-    raise NotFoundError(f"no diagram of {process_id} in version {version_id}")
+    return next((name for name, content in files.items()
+                 if name.endswith(".bpmn") and declares.search(content)), None)  # fmt: skip
 
 
 def element_names(xml: str) -> dict[str, str]:

@@ -19,8 +19,12 @@ CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
 
 
-def diagram(process: str, *, vendor: str = "", process_id: str = "grant") -> bytes:
-    """A definitions document as the modeler writes it, with a little diagram interchange."""
+def diagram(
+    process: str, *, vendor: str = "", process_id: str = "grant", name: str = "Subvention",
+    attributes: str = "",
+) -> bytes:  # fmt: skip
+    """A definitions document as the modeler writes it, with a little diagram interchange
+    (`attributes`: more of the process element's, written as the modeler does)."""
     declared = {
         "camunda": f'xmlns:camunda="{CAMUNDA_NS}" ',
         "zeebe": f'xmlns:zeebe="{ZEEBE_NS}" ',
@@ -33,7 +37,7 @@ xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" \
 xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" {declared}\
 id="Definitions_1" targetNamespace="http://bpmn.io/schema/bpmn" exporter="Camunda Modeler" \
 exporterVersion="5.20.0">
-  <bpmn:process id="{process_id}" name="Subvention" isExecutable="true">
+  <bpmn:process id="{process_id}" name="{name}" isExecutable="true"{attributes}>
     <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
     <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review" />
 {process}
